@@ -17,6 +17,8 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter, MarkdownExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+import yaml
 from nbdev.config import get_config, nbpath2html
 
 QUARTO_HELP = ("This is a static preview rendered with nbconvert, because Quarto is not installed. "
@@ -42,22 +44,15 @@ def chapters(nbs_path: Path) -> list[Path]:
 
 
 def frontmatter(nb) -> dict:
-    "Title and description from the processed notebook's YAML front matter (raw cell) or first heading."
-    out = {}
+    "The YAML front matter nbdev puts in a raw cell at the top of a processed notebook (title, description, output-file)."
     for c in nb.cells:
-        if c.cell_type == 'raw' and c.source.startswith('---'):
-            for line in c.source.splitlines():
-                m = re.match(r"^(title|description):\s*(.*)$", line)
-                if m: out[m[1]] = m[2].strip().strip('"\'')
-            break
-        if c.cell_type == 'markdown':
-            m = re.match(r'^#\s+(.*)', c.source)
-            if m: out.setdefault('title', m[1].strip())
-            break
-    return out
+        if c.cell_type == 'raw' and c.source.lstrip().startswith('---'):
+            return yaml.safe_load(c.source.strip().strip('-')) or {}
+    return {}
 
 
 def page_name(nb_path: Path) -> str:
+    "The page a notebook becomes, as Quarto names it: 00_roll.ipynb -> roll.html."
     return 'index.html' if nb_path.stem == 'index' else nbpath2html(nb_path).name
 
 
@@ -68,17 +63,56 @@ def relink(text: str, nb_names: list[str], to) -> str:
     return text
 
 
-def without_raw(nb):
+_CELL_KEYS = {'cell_type', 'id', 'metadata', 'source', 'outputs', 'execution_count', 'attachments'}
+_DIRECTIVE = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$')
+
+
+def for_nbconvert(nb):
+    """A copy of a processed notebook as Quarto would show it, for nbconvert: front matter removed, Quarto
+    cell options applied (`#| echo: false` hides the code, `#| output: false` the output) and stripped."""
     nb = copy.deepcopy(nb)
-    nb.cells = [c for c in nb.cells if c.cell_type != 'raw']
+    cells = []
+    for c in nb.cells:
+        if c.cell_type == 'raw': continue
+        for k in list(c.keys()):
+            if k not in _CELL_KEYS: del c[k]
+        c.metadata = {}  # execution timings and the like are not for the page
+        if c.cell_type == 'code':
+            lines = c.source.splitlines()
+            opts = {m[1]: m[2].lower() for m in map(_DIRECTIVE.match, lines) if m}
+            c.source = '\n'.join(l for l in lines if not _DIRECTIVE.match(l)).strip()
+            if opts.get('echo') == 'false' or not c.source: c.metadata['tags'] = ['remove_input']
+            if opts.get('output') == 'false': c.outputs = []
+            if not c.source and not c.outputs: continue
+            for o in c.outputs:  # Quarto-only link attributes from show_doc, e.g. {target="_blank" ...}
+                md = o.get('data', {}).get('text/markdown')
+                if md: o['data']['text/markdown'] = re.sub(r'\{target="_blank"[^}]*\}', '', ''.join(md))
+        cells.append(c)
+    nb.cells = cells
+    return nb
+
+
+def exporter(cls):
+    e = cls(template_name='lab') if cls is HTMLExporter else cls()
+    e.exclude_input_prompt = e.exclude_output_prompt = True
+    e.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
+    return e
+
+
+def without_audio(nb):
+    "Drop audio players (GitHub's Markdown cannot play them; they would bloat README.md)."
+    nb = copy.deepcopy(nb)
+    for c in nb.cells:
+        if c.cell_type == 'code':
+            c.outputs = [o for o in c.get('outputs', []) if '<audio' not in str(o.get('data', {}).get('text/html', ''))]
     return nb
 
 
 def build_readme(root: Path, proc_index: Path, nb_names: list[str]):
     "README.md from the processed home page; its pictures go to `index_files/`."
-    nb = nbformat.read(proc_index, as_version=4)
+    nb = without_audio(nbformat.read(proc_index, as_version=4))
     fm = frontmatter(nb)
-    body, res = MarkdownExporter().from_notebook_node(without_raw(nb))
+    body, res = exporter(MarkdownExporter).from_notebook_node(for_nbconvert(nb))
     img_dir = root / 'index_files'
     shutil.rmtree(img_dir, ignore_errors=True)
     for name, data in sorted(res.get('outputs', {}).items()):
@@ -102,14 +136,15 @@ def build_preview(proc: Path, nbs: list[Path], out: Path) -> list[Path]:
     docs = [(p, nbformat.read(proc / p.name, as_version=4)) for p in nbs]
     titles = {p.name: frontmatter(nb).get('title', p.stem) for p, nb in docs}
     nav = ' · '.join(f'<a href="{page_name(p)}">{html.escape(titles[p.name])}</a>' for p, _ in docs)
-    exporter = HTMLExporter(template_name='lab')
+    html_exporter = exporter(HTMLExporter)
     pages = []
     for p, nb in docs:
         fm = frontmatter(nb)
-        body, _ = exporter.from_notebook_node(without_raw(nb), resources={'metadata': {'name': titles[p.name]}})
+        body, _ = html_exporter.from_notebook_node(for_nbconvert(nb), resources={'metadata': {'name': titles[p.name]}})
         top = (f'<div class="pd-banner" style="background:#fff3cd;padding:8px 16px;font:14px sans-serif">'
                f'<b>Preview.</b> {html.escape(QUARTO_HELP)}</div>'
                f'<nav class="pd-nav" style="padding:8px 16px;font:15px sans-serif">{nav}</nav>')
+        top += f'<h1 style="padding:0 16px;font-family:sans-serif">{html.escape(titles[p.name])}</h1>'
         if fm.get('description'):
             top += f'<p class="pd-description" style="padding:0 16px;font:italic 15px serif">{html.escape(fm["description"])}</p>'
         body = body.replace('<body', '<body data-pd-page="1"', 1)

@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
-BIN    := $(VENV)/bin
+BIN    ?= $(VENV)/bin
 # torch: a CPU build by default. On this project's machines `pip install torch==2.13.0` finds a local
 # CPU wheel. Elsewhere, set TORCH_INDEX=https://download.pytorch.org/whl/cpu (CPU) or
 # TORCH_SPEC=torch TORCH_INDEX= (CUDA, from PyPI); see the README. A torch already importable in

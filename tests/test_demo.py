@@ -1,0 +1,79 @@
+"`make demo` on a real chorale: the PNG, MIDI and WAV it writes into out/, and the command's one-line errors."
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pretty_midi
+import pytest
+from scipy.io import wavfile
+
+from conftest import ROOT, BIN, make, run
+from pianodiff.roll import SAMPLE_RATE, RollConfig, corpus_midi, midi_to_roll
+
+
+@pytest.fixture(scope='module')
+def demo_out():
+    out = ROOT / 'out'
+    shutil.rmtree(out, ignore_errors=True)
+    r = make('demo')
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out, r.stdout
+
+
+def test_demo_prints_where_the_files_are(demo_out):
+    out, stdout = demo_out
+    for suffix in ('.png', '.mid', '.wav'):
+        assert str(out / f'chorale_bwv66.6{suffix}') in stdout
+
+
+def test_demo_png_is_a_picture_of_the_roll(demo_out):
+    import matplotlib.image
+    png = demo_out[0] / 'chorale_bwv66.6.png'
+    assert png.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    img = matplotlib.image.imread(png)
+    assert img.shape[0] > 150 and img.shape[1] > 300
+    assert img[..., :3].std() > 0.05, 'the picture is blank'
+
+
+def test_demo_midi_is_the_chorale(demo_out):
+    cfg = RollConfig()
+    pm = pretty_midi.PrettyMIDI(str(demo_out[0] / 'chorale_bwv66.6.mid'))
+    pitches = [n.pitch for i in pm.instruments for n in i.notes]
+    assert len(pitches) > 50 and min(pitches) >= cfg.lowest_pitch and max(pitches) <= cfg.highest_pitch
+    expected = midi_to_roll(corpus_midi('bach/bwv66.6'), cfg)
+    assert (midi_to_roll(pm, cfg, n_frames=expected.shape[1]) == expected).all()
+
+
+def test_demo_wav_is_audible_and_the_right_length(demo_out):
+    cfg = RollConfig()
+    rate, audio = wavfile.read(demo_out[0] / 'chorale_bwv66.6.wav')
+    frames = midi_to_roll(corpus_midi('bach/bwv66.6'), cfg).shape[1]
+    assert rate == SAMPLE_RATE and audio.ndim == 1
+    assert len(audio) == round((frames / cfg.fs + 0.5) * SAMPLE_RATE)  # the roll's 22.5 s plus a 0.5 s tail
+    x = audio.astype(np.float64) / 32768
+    assert np.sqrt(np.mean(x ** 2)) > 0.01, 'the WAV is silent'
+    seconds = x[: len(x) // SAMPLE_RATE * SAMPLE_RATE].reshape(-1, SAMPLE_RATE)
+    assert (np.abs(seconds).max(1) > 0.01).mean() > 0.9, 'sound is missing from part of the piece'
+
+
+@pytest.mark.parametrize('args, says', [
+    (['roll', 'no-such-file.mid'], 'no such MIDI file'),
+    (['demo', '--fs', '-1'], 'fs'),
+    (['demo', '--lowest-pitch', '90', '--highest-pitch', '80'], 'empty'),
+])
+def test_cli_errors_are_one_line(tmp_path, args, says):
+    r = run([str(BIN / 'pianodiff'), *args, '--out', str(tmp_path)])
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and says in r.stderr and 'Traceback' not in r.stderr
+
+
+def test_cli_unwritable_out(tmp_path):
+    blocker = tmp_path / 'file'; blocker.write_text('')
+    r = run([str(BIN / 'pianodiff'), 'demo', '--out', str(blocker / 'sub')])
+    assert r.returncode == 2 and 'cannot write to the output folder' in r.stderr and 'Traceback' not in r.stderr
+
+
+def test_cli_help():
+    for cmd in ([], ['demo'], ['roll']):
+        r = run([str(BIN / 'pianodiff'), *cmd, '--help'])
+        assert r.returncode == 0 and 'usage: pianodiff' in r.stdout

@@ -19,8 +19,10 @@ help:
 	@echo "make test   - set up .venv with dev tools, check notebooks and module agree, run all tests"
 	@echo "make docs   - build the docs (Quarto site, or a static preview in _site_preview/ without Quarto)"
 
+# Debian's own python3 needs python3-venv for this; installed where we are root.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && rm -rf $(VENV) && apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 
 $(INSTALLED): pyproject.toml | $(BIN)/python

@@ -116,3 +116,13 @@ def test_missing_midi_named_in_csv(archive, tmp_path):
     with pytest.raises(DatasetError, match='not in the archive'):
         download_maestro(tmp_path / 'd', url=slim.as_uri(), progress=False)
     assert not (tmp_path / 'd' / 'maestro-v3.0.0').exists()
+
+
+def test_leftover_folder_is_named_and_stale_temp_removed(archive, tmp_path):
+    (tmp_path / 'maestro-v3.0.0').mkdir()            # a partial manual unzip
+    stale = tmp_path / '.maestro-extract-killed'; stale.mkdir()   # from a run killed mid-extraction
+    with pytest.raises(DatasetError, match='left over from an incomplete extraction'):
+        download_maestro(tmp_path, url=archive.as_uri(), progress=False)
+    (tmp_path / 'maestro-v3.0.0').rmdir()
+    root = download_maestro(tmp_path, url=archive.as_uri(), progress=False)
+    assert (root / 'maestro-v3.0.0.csv').is_file() and not stale.exists()

@@ -1,4 +1,5 @@
-"`make demo` on a real chorale: the PNG, MIDI and WAV it writes into out/, and the command's one-line errors."
+"""`make demo`: new clips from the bundled model by every sampler (MIDI, WAV, PNG, summary.md) beside a real chorale
+for reference, each file checked; and the command line's one-line errors."""
 import shutil
 from pathlib import Path
 
@@ -44,6 +45,28 @@ def test_demo_midi_is_the_chorale(demo_out):
     assert (midi_to_roll(pm, cfg, n_frames=expected.shape[1]) == expected).all()
 
 
+@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun'])
+def test_demo_samples_are_written_and_playable(demo_out, sampler):
+    from pianodiff.train import load_pretrained
+    out, cfg = demo_out[0], load_pretrained('chorales').roll_cfg
+    for i in (1, 2):
+        pm = pretty_midi.PrettyMIDI(str(out / f'{sampler}_{i}.mid'))
+        notes = [n for inst in pm.instruments for n in inst.notes]
+        assert notes and all(cfg.lowest_pitch <= n.pitch <= cfg.highest_pitch for n in notes)  # never pitch 0
+        rate, audio = wavfile.read(out / f'{sampler}_{i}.wav')
+        assert rate == SAMPLE_RATE and len(audio) == round((cfg.clip_frames / cfg.fs + 0.5) * SAMPLE_RATE)
+        assert np.abs(audio).max() > 1000, 'silent sample'
+        assert (out / f'{sampler}_{i}.png').read_bytes()[:4] == b'\x89PNG'
+
+
+def test_demo_summary(demo_out):
+    text = (demo_out[0] / 'summary.md').read_text()
+    rows = [l for l in text.splitlines() if l.startswith('| ') and not l.startswith('| sampler')]
+    assert [r.split('|')[1].strip() for r in rows] == ['em', 'pc', 'ode', 'heun']
+    nfe = {r.split('|')[1].strip(): int(r.split('|')[3]) for r in rows}
+    assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['ode'] > 10
+
+
 def test_demo_wav_is_audible_and_the_right_length(demo_out):
     cfg = RollConfig()
     rate, audio = wavfile.read(demo_out[0] / 'chorale_bwv66.6.wav')
@@ -58,8 +81,11 @@ def test_demo_wav_is_audible_and_the_right_length(demo_out):
 
 @pytest.mark.parametrize('args, says', [
     (['roll', 'no-such-file.mid'], 'no such MIDI file'),
-    (['demo', '--fs', '-1'], 'fs'),
-    (['demo', '--lowest-pitch', '90', '--highest-pitch', '80'], 'empty'),
+    (['roll', 'x.mid', '--fs', '-1'], 'fs'),
+    (['roll', 'x.mid', '--lowest-pitch', '90', '--highest-pitch', '80'], 'empty'),
+    (['sample', '--sampler', 'ddim'], 'unknown sampler'),
+    (['sample', '-n', '0'], '-n must be'),
+    (['sample', '--checkpoint', 'no-such-model'], 'neither a bundled model'),
 ])
 def test_cli_errors_are_one_line(tmp_path, args, says):
     r = run([str(BIN / 'pianodiff'), *args, '--out', str(tmp_path)])
@@ -74,6 +100,6 @@ def test_cli_unwritable_out(tmp_path):
 
 
 def test_cli_help():
-    for cmd in ([], ['demo'], ['roll']):
+    for cmd in ([], ['demo'], ['roll'], ['sample'], ['train']):
         r = run([str(BIN / 'pianodiff'), *cmd, '--help'])
         assert r.returncode == 0 and 'usage: pianodiff' in r.stdout

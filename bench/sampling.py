@@ -1,11 +1,12 @@
 """Cost of each sampler at its default settings, for both bundled models (default and paper presets).
 
-    .venv/bin/python bench/sampling.py          # appends a section to bench/RESULTS.md
+    .venv/bin/python bench/sampling.py          # writes its section of bench/RESULTS.md
 
 For each model and sampler: network evaluations (NFE), seconds for a batch of 8 clips, and the peak resident
 memory of a fresh process doing only that (each measurement runs in its own subprocess)."""
-import datetime, json, os, platform, resource, subprocess, sys
-from pathlib import Path
+import datetime, json, subprocess, sys
+
+from _results import machine, write_section
 
 CHILD = r'''
 import json, resource, sys, time, torch
@@ -19,19 +20,15 @@ print(json.dumps({'nfe': r.nfe, 'seconds': r.seconds, 'peak_mb': resource.getrus
 '''
 
 if __name__ == '__main__':
-    import torch
-    lines = [f"\n## Samplers at their default settings ({datetime.date.today()})\n",
-             f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, {torch.get_num_threads()} threads. "
+    lines = [f"Samplers at their default settings ({datetime.date.today()})\n",
+             f"Machine: {machine()}. "
              "Batch of 8 clips; `sample(model, sampler, n=8)` with its defaults (EM 1000 steps, PC 500 x (1 + 1), ODE RK45 at 1e-5, "
-             "Heun 25 steps); denoised estimate clipped to the data range; peak memory of a process doing only that.\n",
+             "Heun 25 steps, ancestral 16 levels x (1 + 2) - 2); denoised estimate clipped to the data range; peak memory of a process doing only that.\n",
              "| model | roll | sampler | NFE | seconds / batch of 8 | peak memory |", "|---|---|---|---|---|---|"]
     for model, roll in [('chorales', '48 x 64'), ('chorales-paper', '29 x 28')]:
-        for sampler in ('em', 'pc', 'ode', 'heun'):
+        for sampler in ('em', 'pc', 'ode', 'heun', 'ancestral'):
             out = subprocess.run([sys.executable, '-c', CHILD, model, sampler], capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             lines.append(f"| {model} | {roll} | {sampler} | {r['nfe']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} MB |")
             print(lines[-1], flush=True)
-    out = Path(__file__).with_name('RESULTS.md')
-    if not out.exists(): out.write_text('# Benchmarks\n\nNumbers measured by the scripts in this folder; each section says how and where.\n')
-    with open(out, 'a') as f: f.write('\n'.join(lines) + '\n')
-    print(f'appended to {out}')
+    write_section('Samplers at their default settings', '\n'.join(lines))

@@ -1,12 +1,11 @@
 """Training throughput of the default U-Net on this machine, for both data presets.
 
-    .venv/bin/python bench/train_throughput.py            # appends a section to bench/RESULTS.md
+    .venv/bin/python bench/train_throughput.py            # writes its section of bench/RESULTS.md
 
 For each preset: clips per second of full training steps (DSM loss under the VP SDE, backward, gradient
 clipping, Adam, EMA), the peak resident memory of the process, and the time of one epoch over the
 chorale training set (measured on the real data loader, augmentation included)."""
-import datetime, os, platform, resource, sys, time
-from pathlib import Path
+import datetime, resource, time
 
 import torch
 
@@ -16,6 +15,8 @@ from pianodiff.sde import VPSDE
 from pianodiff.train import _ema_update, build_model
 from pianodiff.unet import UNetConfig, count_parameters
 import copy
+
+from _results import machine, write_section
 
 
 def peak_mb() -> float:
@@ -45,9 +46,8 @@ def bench(cfg, steps: int = 10, batch: int = 32) -> dict:
 
 
 if __name__ == '__main__':
-    lines = [f"\n## Training throughput ({datetime.date.today()})\n",
-             f"Machine: {os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), torch {torch.__version__}, "
-             f"{torch.get_num_threads()} threads; default UNetConfig; batch 32; VP SDE; Adam + clipping + EMA per step.\n",
+    lines = [f"Training throughput ({datetime.date.today()})\n",
+             f"Machine: {machine()}; default UNetConfig; batch 32; VP SDE; Adam + clipping + EMA per step.\n",
              "| preset | roll | parameters | ms / step | clips / s | one epoch of the chorales (train clips) | peak memory (process) |",
              "|---|---|---|---|---|---|---|"]
     for name, cfg in [('paper', PAPER), ('default', DEFAULT)]:
@@ -56,7 +56,4 @@ if __name__ == '__main__':
                      f"{r['epoch_s']:.1f} s ({r['train_clips']} clips) | {r['peak_mb']:.0f} MB |")
         print(lines[-1], flush=True)
     lines.append("\nPeak memory is the process's maximum resident set size so far (ru_maxrss), so the second row includes the first.")
-    out = Path(__file__).with_name('RESULTS.md')
-    if not out.exists(): out.write_text('# Benchmarks\n\nNumbers measured by the scripts in this folder; each section says how and where.\n')
-    with open(out, 'a') as f: f.write('\n'.join(lines) + '\n')
-    print(f'appended to {out}')
+    write_section('Training throughput', '\n'.join(lines))

@@ -61,7 +61,7 @@ def _generate(model, sampler: str, n: int, seed: int, steps, out: Path, threshol
     rolls = to_rolls(r.x, model, threshold)
     for i, roll in enumerate(rolls):
         save_roll(roll, out / f'{sampler}_{i + 1}', model.roll_cfg, title=f'{sampler}, sample {i + 1} ({r.nfe} NFE)')
-    print(f'{sampler:5} {r.nfe:5} NFE {r.seconds:7.1f} s  note density {rolls.mean():.1%}  -> {(out / f"{sampler}_*").resolve()}')
+    print(f'{sampler:9} {r.nfe:5} NFE {r.seconds:7.1f} s  note density {rolls.mean():.1%}  -> {(out / f"{sampler}_*").resolve()}')
     return {'sampler': sampler, 'nfe': r.nfe, 'seconds': r.seconds, 'density': rolls.mean().item(), 'n': n}
 
 def _summary(rows: list[dict], model, out: Path, title: str) -> Path:
@@ -78,9 +78,10 @@ def cmd_demo(args) -> dict:
     "New piano music from the bundled chorale model with every sampler (MIDI, WAV, PNG and summary.md), and a real chorale for reference."
     out = _check_out(Path(args.out))
     if args.n < 1: raise UsageError(f'-n must be >= 1, got {args.n}')
+    from pianodiff.sampling import SAMPLERS
     model = _load_model('chorales')
     ref = _reference(args, out, model.roll_cfg)
-    rows = [_generate(model, s, args.n, args.seed, None, out) for s in ('em', 'pc', 'ode', 'heun')]
+    rows = [_generate(model, s, args.n, args.seed, None, out) for s in SAMPLERS]
     return {'reference': ref, 'summary': _summary(rows, model, out, 'pianodiff demo')}
 
 def cmd_sample(args) -> dict:
@@ -133,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser('sample', help='new clips from a trained model', description=cmd_sample.__doc__)
     p.add_argument('--checkpoint', default='chorales', help="a bundled model ('chorales', 'chorales-paper') or a run folder")
-    p.add_argument('--sampler', default='pc', help='em, pc, ode or heun (default: pc)')
+    p.add_argument('--sampler', default='pc', help='em, pc, ode, heun or ancestral (default: pc)')
     p.add_argument('-n', type=int, default=4, help='number of clips (default: 4)')
     p.add_argument('--steps', type=int, default=None, help="sampler steps (default: the sampler's own)")
     p.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')

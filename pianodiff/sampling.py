@@ -1,4 +1,4 @@
-"""New piano rolls from noise: Euler-Maruyama, Predictor-Corrector, the probability-flow ODE, and a fast Heun sampler.
+"""New piano rolls from noise: Euler-Maruyama, Predictor-Corrector, the probability-flow ODE, and two fast samplers (Heun and ancestral).
 
 Docs: https://pianodiff.github.io/pianodiff/sampling.html.md"""
 
@@ -16,8 +16,8 @@ import torch
 from .sde import SDE, VESDE, VPSDE, subVPSDE, TutorialVESDE
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'SampleResult', 'sample_em', 'sample_pc', 'sample_ode', 'log_snr_times', 'sample_heun', 'clip_denoised',
-           'sample', 'to_rolls']
+__all__ = ['SAMPLERS', 'SampleResult', 'sample_em', 'sample_pc', 'sample_ode', 'log_snr_times', 'karras_times', 'sample_heun',
+           'sample_ancestral', 'clip_denoised', 'sample', 'to_rolls']
 
 # %% ../nbs/06_sampling.ipynb #aaa82780
 @dataclass
@@ -145,13 +145,28 @@ def sample_ode(
     return SampleResult(x, score.n, time.perf_counter() - start, 'ode')
 
 # %% ../nbs/06_sampling.ipynb #d378ae82
-def log_snr_times(sde: SDE, steps: int, eps: float = 1e-3, device='cpu') -> torch.Tensor:
-    "`steps + 1` times from T to eps, uniform in log(sigma(t) / mean(t)) of the SDE."
+def _times_for(sde: SDE, log_sigmas: np.ndarray, eps: float, device) -> torch.Tensor:
+    "Times t with log(sigma(t) / mean(t)) = `log_sigmas`, by interpolation on a fine grid (monotone for every SDE here)."
     fine = torch.linspace(eps, sde.T, 4001)
     mean, std = sde.marginal_prob(torch.ones(len(fine), 1), fine)
     lam = (std / mean[:, 0]).log().numpy()   # increasing in t
-    targets = np.linspace(lam[-1], lam[0], steps + 1)
-    return torch.from_numpy(np.interp(targets, lam, fine.numpy())).float().to(device)
+    return torch.from_numpy(np.interp(log_sigmas, lam, fine.numpy())).float().to(device)
+
+def _sigma_range(sde: SDE, eps: float) -> tuple[float, float]:
+    "sigma(t) = std / mean at t = eps and t = T."
+    mean, std = sde.marginal_prob(torch.ones(2, 1), torch.tensor([eps, sde.T]))
+    return tuple((std / mean[:, 0]).tolist())
+
+def log_snr_times(sde: SDE, steps: int, eps: float = 1e-3, device='cpu') -> torch.Tensor:
+    "`steps + 1` times from T to eps, uniform in log(sigma(t) / mean(t)) of the SDE."
+    lo, hi = _sigma_range(sde, eps)
+    return _times_for(sde, np.linspace(math.log(hi), math.log(lo), steps + 1), eps, device)
+
+def karras_times(sde: SDE, steps: int, eps: float = 1e-3, rho: float = 7.0, device='cpu') -> torch.Tensor:
+    "`steps` times from T to eps whose sigma(t) = std / mean follows Karras et al.'s schedule with exponent `rho`."
+    lo, hi = _sigma_range(sde, eps)
+    sigmas = (hi ** (1 / rho) + np.linspace(0, 1, steps) * (lo ** (1 / rho) - hi ** (1 / rho))) ** rho
+    return _times_for(sde, np.log(sigmas), eps, device)
 
 @torch.inference_mode()
 def sample_heun(
@@ -178,6 +193,46 @@ def sample_heun(
             if callback: callback(i, t_next, x)
     return SampleResult(x, score.n, time.perf_counter() - start, 'heun')
 
+# %% ../nbs/06_sampling.ipynb #47bf173f
+@torch.inference_mode()
+def sample_ancestral(
+    score_fn,  # score_fn(x, t) -> score
+    sde: SDE,  # the forward SDE
+    shape: tuple,  # (n, channels, pitches, frames)
+    steps: int = 16,  # noise levels; NFE = steps + corrector_steps * (steps - 1)
+    corrector_steps: int = 2,  # Langevin steps at each noise level but the last
+    snr: float = 0.16,  # signal-to-noise ratio of the Langevin corrector
+    rho: float = 7.0,  # exponent of the noise schedule (Karras et al. 2022)
+    eps: float = 1e-3,  # last time
+    seed: int = 0, generator: torch.Generator | None = None, device='cpu', progress: bool = True, callback=None,
+) -> SampleResult:
+    "Ancestral steps between noise levels of a Karras schedule, each followed by Langevin corrector steps."
+    start, score = time.perf_counter(), _Counted(score_fn)
+    x, g = _prior(sde, shape, seed, generator, device)
+    ts = karras_times(sde, steps, eps, rho, device)
+    ones = torch.ones(len(ts), 1, device=device)
+    means, stds = sde.marginal_prob(ones, ts)
+    means, sigmas = means[:, 0].tolist(), (stds / means[:, 0]).tolist()
+    with _bar(steps, 'ancestral', progress) as bar:
+        for i in range(steps):
+            t, mu, sigma = ts[i].expand(len(x)), means[i], sigmas[i]
+            x0 = (x + (mu * sigma) ** 2 * score(x, t)) / mu        # Tweedie's denoised estimate
+            if i == steps - 1:                                     # last level: the denoised estimate itself
+                x = x0
+            else:                                                  # the Gaussian posterior step sigma -> sigma_next
+                mu_next, sigma_next = means[i + 1], sigmas[i + 1]
+                r = (sigma_next / sigma) ** 2
+                y = x0 + r * (x / mu - x0) + sigma_next * math.sqrt(1 - r) * _noise(x, g)
+                x = mu_next * y
+                t_next = ts[i + 1].expand(len(x))
+                for _ in range(corrector_steps):                   # Langevin at the new level, as in PC
+                    grad, z = score(x, t_next), _noise(x, g)
+                    delta = 2 * (snr * z.flatten(1).norm(dim=1).mean() / grad.flatten(1).norm(dim=1).mean()) ** 2
+                    x = x + delta * grad + torch.sqrt(2 * delta) * z
+            bar.update(1)
+            if callback: callback(i, ts[i], x)
+    return SampleResult(x, score.n, time.perf_counter() - start, 'ancestral')
+
 # %% ../nbs/06_sampling.ipynb #f068a748
 def clip_denoised(score_fn, sde: SDE, lo: float = -1.0, hi: float = 1.0):
     "A score function whose Tweedie estimate of the clean data, (x + sigma^2 s) / mean, is clipped to [lo, hi]."
@@ -190,11 +245,11 @@ def clip_denoised(score_fn, sde: SDE, lo: float = -1.0, hi: float = 1.0):
 
 # %% ../nbs/06_sampling.ipynb #d1225d29
 SAMPLERS = {'em': (sample_em, {'steps': 1000}), 'pc': (sample_pc, {'steps': 500}), 'ode': (sample_ode, {}),
-            'heun': (sample_heun, {'steps': 25})}
+            'heun': (sample_heun, {'steps': 25}), 'ancestral': (sample_ancestral, {'steps': 16})}
 
 def sample(
     pretrained,  # a `Pretrained` (from `load_pretrained`)
-    sampler: str = 'pc',  # 'em', 'pc', 'ode' or 'heun'
+    sampler: str = 'pc',  # 'em', 'pc', 'ode', 'heun' or 'ancestral'
     n: int = 8,  # number of clips
     seed: int = 0,  # fixes the samples
     steps: int | None = None,  # sampler steps (default: the sampler's own; ignored by 'ode')

@@ -1,0 +1,20 @@
+"Shared by the benchmark scripts: the machine line and writing one section of bench/RESULTS.md."
+import os, platform, re
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name('RESULTS.md')
+
+
+def machine() -> str:
+    import torch
+    return (f"{os.cpu_count()} CPU cores ({platform.machine()}, {platform.processor() or 'unknown CPU'}), "
+            f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+
+
+def write_section(title: str, body: str):
+    "Replace the section whose heading starts with `## {title}` (or append it): reruns update, not pile up."
+    text = RESULTS.read_text() if RESULTS.exists() else '# Benchmarks\n\nNumbers measured by the scripts in this folder; each section says how and where.\n'
+    section = f'## {body.strip()}\n' if body.lstrip().startswith(title) else f'## {title}\n\n{body.strip()}\n'
+    pattern = re.compile(rf'^## {re.escape(title)}.*?(?=^## |\Z)', re.S | re.M)
+    text = pattern.sub(lambda _: section + '\n', text, count=1) if pattern.search(text) else text.rstrip('\n') + '\n\n' + section
+    RESULTS.write_text(text.rstrip('\n') + '\n')

@@ -57,7 +57,8 @@ def _load_model(name: str):
 def _generate(model, sampler: str, n: int, seed: int, steps, out: Path, threshold='density') -> dict:
     "Sample `n` clips and write each as MIDI, WAV and PNG; returns a summary row."
     from pianodiff.sampling import sample, to_rolls
-    r = sample(model, sampler, n=n, seed=seed, steps=steps, progress=False)
+    try: r = sample(model, sampler, n=n, seed=seed, steps=steps, progress=False)
+    except ValueError as e: raise UsageError(str(e)) from e   # the sampler's own argument checks (e.g. Heun needs 2 steps)
     rolls = to_rolls(r.x, model, threshold)
     for i, roll in enumerate(rolls):
         save_roll(roll, out / f'{sampler}_{i + 1}', model.roll_cfg, title=f'{sampler}, sample {i + 1} ({r.nfe} NFE)')
@@ -84,12 +85,22 @@ def cmd_demo(args) -> dict:
     rows = [_generate(model, s, args.n, args.seed, None, out) for s in SAMPLERS]
     return {'reference': ref, 'summary': _summary(rows, model, out, 'pianodiff demo')}
 
+def _threshold(text: str):
+    "--threshold: 'density', 'midpoint' or a number in [0, 1]."
+    if text in ('density', 'midpoint'): return text
+    try: value = float(text)
+    except ValueError: value = None
+    if value is None or not 0 <= value <= 1:
+        raise UsageError(f"--threshold must be 'density', 'midpoint' or a number between 0 and 1, got {text!r}")
+    return value
+
 def cmd_sample(args) -> dict:
     "Sample new clips from a trained model and write MIDI, WAV and PNG for each."
     from pianodiff.sampling import SAMPLERS
     if args.sampler not in SAMPLERS: raise UsageError(f"unknown sampler {args.sampler!r}: choose one of {', '.join(SAMPLERS)}")
     if args.n < 1: raise UsageError(f'-n must be >= 1, got {args.n}')
     if args.steps is not None and args.steps < 1: raise UsageError(f'--steps must be >= 1, got {args.steps}')
+    args.threshold = _threshold(args.threshold)
     model = _load_model(args.checkpoint)
     out = _check_out(Path(args.out))
     row = _generate(model, args.sampler, args.n, args.seed, args.steps, out, args.threshold)
@@ -134,7 +145,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser('sample', help='new clips from a trained model', description=cmd_sample.__doc__)
     p.add_argument('--checkpoint', default='chorales', help="a bundled model ('chorales', 'chorales-paper') or a run folder")
-    p.add_argument('--sampler', default='pc', help='em, pc, ode, heun or ancestral (default: pc)')
+    from pianodiff.sampling import SAMPLERS
+    p.add_argument('--sampler', default='pc', help=f"{', '.join(SAMPLERS)} (default: pc; heun-churn is the fast one)")
     p.add_argument('-n', type=int, default=4, help='number of clips (default: 4)')
     p.add_argument('--steps', type=int, default=None, help="sampler steps (default: the sampler's own)")
     p.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')

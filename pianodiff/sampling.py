@@ -1,4 +1,4 @@
-"""New piano rolls from noise: Euler-Maruyama, Predictor-Corrector, the probability-flow ODE, and two fast samplers (Heun and ancestral).
+"""New piano rolls from noise: Euler-Maruyama, Predictor-Corrector, the probability-flow ODE, and Heun's method with and without churn (the fast sampler).
 
 Docs: https://pianodiff.github.io/pianodiff/sampling.html.md"""
 
@@ -16,8 +16,8 @@ import torch
 from .sde import SDE, VESDE, VPSDE, subVPSDE, TutorialVESDE
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'SampleResult', 'sample_em', 'sample_pc', 'sample_ode', 'log_snr_times', 'karras_times', 'sample_heun',
-           'sample_ancestral', 'clip_denoised', 'sample', 'to_rolls']
+__all__ = ['SAMPLERS', 'SampleResult', 'sample_em', 'sample_pc', 'sample_ode', 'sigmas_of', 'times_of', 'karras_sigmas',
+           'karras_times', 'log_snr_times', 'sample_heun', 'clip_denoised', 'sample', 'to_rolls']
 
 # %% ../nbs/06_sampling.ipynb #aaa82780
 @dataclass
@@ -145,93 +145,77 @@ def sample_ode(
     return SampleResult(x, score.n, time.perf_counter() - start, 'ode')
 
 # %% ../nbs/06_sampling.ipynb #d378ae82
-def _times_for(sde: SDE, log_sigmas: np.ndarray, eps: float, device) -> torch.Tensor:
-    "Times t with log(sigma(t) / mean(t)) = `log_sigmas`, by interpolation on a fine grid (monotone for every SDE here)."
-    fine = torch.linspace(eps, sde.T, 4001)
-    mean, std = sde.marginal_prob(torch.ones(len(fine), 1), fine)
-    lam = (std / mean[:, 0]).log().numpy()   # increasing in t
-    return torch.from_numpy(np.interp(log_sigmas, lam, fine.numpy())).float().to(device)
+def sigmas_of(sde: SDE, t: torch.Tensor) -> torch.Tensor:
+    "The noise-to-signal ratio sigma(t) = std(t) / mean(t) of `sde` at times `t`."
+    mean, std = sde.marginal_prob(torch.ones(len(t), 1, dtype=t.dtype, device=t.device), t)
+    return std / mean[:, 0]
 
-def _sigma_range(sde: SDE, eps: float) -> tuple[float, float]:
-    "sigma(t) = std / mean at t = eps and t = T."
-    mean, std = sde.marginal_prob(torch.ones(2, 1), torch.tensor([eps, sde.T]))
-    return tuple((std / mean[:, 0]).tolist())
+def times_of(sde: SDE, sigmas, eps: float = 1e-3, device='cpu') -> torch.Tensor:
+    "The times t in [eps, T] with sigma(t) = `sigmas`, by interpolating log sigma on a fine grid (it increases with t for every SDE here)."
+    fine = torch.linspace(eps, sde.T, 4001, dtype=torch.float64)
+    log_sigmas = np.log(np.asarray(sigmas, dtype=np.float64))
+    return torch.from_numpy(np.interp(log_sigmas, sigmas_of(sde, fine).log().numpy(), fine.numpy())).float().to(device)
 
-def log_snr_times(sde: SDE, steps: int, eps: float = 1e-3, device='cpu') -> torch.Tensor:
-    "`steps + 1` times from T to eps, uniform in log(sigma(t) / mean(t)) of the SDE."
-    lo, hi = _sigma_range(sde, eps)
-    return _times_for(sde, np.linspace(math.log(hi), math.log(lo), steps + 1), eps, device)
+def karras_sigmas(sde: SDE, steps: int, eps: float = 1e-3, rho: float = 7.0) -> np.ndarray:
+    "`steps` noise levels from sigma(T) down to sigma(eps), spaced as in Karras et al. (2022); `rho=inf` spaces them evenly in log sigma."
+    lo, hi = sigmas_of(sde, torch.tensor([eps, sde.T], dtype=torch.float64)).tolist()
+    if math.isinf(rho): return np.exp(np.linspace(math.log(hi), math.log(lo), steps))
+    return (hi ** (1 / rho) + np.linspace(0, 1, steps) * (lo ** (1 / rho) - hi ** (1 / rho))) ** rho
 
 def karras_times(sde: SDE, steps: int, eps: float = 1e-3, rho: float = 7.0, device='cpu') -> torch.Tensor:
-    "`steps` times from T to eps whose sigma(t) = std / mean follows Karras et al.'s schedule with exponent `rho`."
-    lo, hi = _sigma_range(sde, eps)
-    sigmas = (hi ** (1 / rho) + np.linspace(0, 1, steps) * (lo ** (1 / rho) - hi ** (1 / rho))) ** rho
-    return _times_for(sde, np.log(sigmas), eps, device)
+    "The times of `karras_sigmas`: `steps` times from T down to eps."
+    return times_of(sde, karras_sigmas(sde, steps, eps, rho), eps, device)
+
+def log_snr_times(sde: SDE, steps: int, eps: float = 1e-3, device='cpu') -> torch.Tensor:
+    "`steps + 1` times from T to eps, evenly spaced in log sigma(t): `karras_times` with rho = inf."
+    return karras_times(sde, steps + 1, eps, math.inf, device)
+
+# %% ../nbs/06_sampling.ipynb #fbf085ae
+def _at_level(sde: SDE, sigma: float, eps: float, device):
+    "The time t of noise level `sigma`, with mean(t) and std(t)."
+    t = times_of(sde, [sigma], eps, device)
+    mean, std = sde.marginal_prob(torch.ones(1, 1, device=device), t)
+    return t, mean.item(), std.item()
 
 @torch.inference_mode()
 def sample_heun(
     score_fn,  # score_fn(x, t) -> score
     sde: SDE,  # the forward SDE
     shape: tuple,  # (n, channels, pitches, frames)
-    steps: int = 25,  # Heun steps; NFE = 2 * steps - 1
+    steps: int = 25,  # noise levels; NFE = 2 * steps - 1
+    churn: float = 0.0,  # gamma >= 0: fresh noise lifts each level sigma to (1 + gamma) sigma before its step; 0: deterministic
+    rho: float = 7.0,  # spacing of the levels (Karras et al. 2022); inf: even in log sigma
     eps: float = 1e-3,  # last time
     seed: int = 0, generator: torch.Generator | None = None, device='cpu', progress: bool = True, callback=None,
 ) -> SampleResult:
-    "Heun's method on the probability-flow ODE over a log noise-to-signal time grid: few evaluations, deterministic."
+    "Heun's method on the probability-flow ODE in the noise level sigma; with `churn`, the stochastic sampler of Karras et al. (2022)."
+    if not isinstance(steps, int) or steps < 2: raise ValueError(f'steps must be a whole number >= 2 (the first level and the last), got {steps!r}')
+    if churn < 0: raise ValueError(f'churn must be >= 0, got {churn}')
     start, score = time.perf_counter(), _Counted(score_fn)
     x, g = _prior(sde, shape, seed, generator, device)
-    rsde = sde.reverse(score, probability_flow=True)
-    ts = log_snr_times(sde, steps, eps, device)
-    drift = lambda x, t: rsde.sde(x, t.expand(len(x)))[0]
-    with _bar(steps, 'Heun', progress) as bar:
-        for i in range(steps):
-            t, t_next = ts[i], ts[i + 1]
-            d = drift(x, t)
-            x_euler = x + (t_next - t) * d
-            x = x + (t_next - t) * (d + drift(x_euler, t_next)) / 2 if i < steps - 1 else x_euler
+    sigmas = karras_sigmas(sde, steps, eps, rho).tolist()
+    def denoised(y, sigma):   # Tweedie's estimate of the clean roll, D(y, sigma)
+        t, mu, std = _at_level(sde, sigma, eps, device)
+        return (mu * y + std ** 2 * score(mu * y, t.expand(len(y)))) / mu
+    y = x / _at_level(sde, sigmas[0], eps, device)[1]
+    with _bar(steps, 'Heun' + (f', churn {churn:g}' if churn else ''), progress) as bar:
+        for i, sigma in enumerate(sigmas):
+            if i == steps - 1:                                 # the last level: the denoised estimate, no noise
+                y = denoised(y, sigma)
+            else:
+                if churn:                                      # back up to a higher level with fresh noise
+                    lifted = min((1 + churn) * sigma, sigmas[0])
+                    y = y + math.sqrt(lifted ** 2 - sigma ** 2) * _noise(y, g)
+                    sigma = lifted
+                nxt = sigmas[i + 1]
+                slope = (y - denoised(y, sigma)) / sigma       # dy / dsigma
+                y_euler = y + (nxt - sigma) * slope
+                y = y + (nxt - sigma) * (slope + (y_euler - denoised(y_euler, nxt)) / nxt) / 2
             bar.update(1)
-            if callback: callback(i, t_next, x)
-    return SampleResult(x, score.n, time.perf_counter() - start, 'heun')
-
-# %% ../nbs/06_sampling.ipynb #47bf173f
-@torch.inference_mode()
-def sample_ancestral(
-    score_fn,  # score_fn(x, t) -> score
-    sde: SDE,  # the forward SDE
-    shape: tuple,  # (n, channels, pitches, frames)
-    steps: int = 16,  # noise levels; NFE = steps + corrector_steps * (steps - 1)
-    corrector_steps: int = 2,  # Langevin steps at each noise level but the last
-    snr: float = 0.16,  # signal-to-noise ratio of the Langevin corrector
-    rho: float = 7.0,  # exponent of the noise schedule (Karras et al. 2022)
-    eps: float = 1e-3,  # last time
-    seed: int = 0, generator: torch.Generator | None = None, device='cpu', progress: bool = True, callback=None,
-) -> SampleResult:
-    "Ancestral steps between noise levels of a Karras schedule, each followed by Langevin corrector steps."
-    start, score = time.perf_counter(), _Counted(score_fn)
-    x, g = _prior(sde, shape, seed, generator, device)
-    ts = karras_times(sde, steps, eps, rho, device)
-    ones = torch.ones(len(ts), 1, device=device)
-    means, stds = sde.marginal_prob(ones, ts)
-    means, sigmas = means[:, 0].tolist(), (stds / means[:, 0]).tolist()
-    with _bar(steps, 'ancestral', progress) as bar:
-        for i in range(steps):
-            t, mu, sigma = ts[i].expand(len(x)), means[i], sigmas[i]
-            x0 = (x + (mu * sigma) ** 2 * score(x, t)) / mu        # Tweedie's denoised estimate
-            if i == steps - 1:                                     # last level: the denoised estimate itself
-                x = x0
-            else:                                                  # the Gaussian posterior step sigma -> sigma_next
-                mu_next, sigma_next = means[i + 1], sigmas[i + 1]
-                r = (sigma_next / sigma) ** 2
-                y = x0 + r * (x / mu - x0) + sigma_next * math.sqrt(1 - r) * _noise(x, g)
-                x = mu_next * y
-                t_next = ts[i + 1].expand(len(x))
-                for _ in range(corrector_steps):                   # Langevin at the new level, as in PC
-                    grad, z = score(x, t_next), _noise(x, g)
-                    delta = 2 * (snr * z.flatten(1).norm(dim=1).mean() / grad.flatten(1).norm(dim=1).mean()) ** 2
-                    x = x + delta * grad + torch.sqrt(2 * delta) * z
-            bar.update(1)
-            if callback: callback(i, ts[i], x)
-    return SampleResult(x, score.n, time.perf_counter() - start, 'ancestral')
+            if callback:                                       # (i, t, x) as for every sampler: x = mean(t) y
+                t, mu, _ = _at_level(sde, sigmas[min(i + 1, steps - 1)], eps, device)
+                callback(i, t, y if i == steps - 1 else mu * y)
+    return SampleResult(y, score.n, time.perf_counter() - start, 'heun-churn' if churn else 'heun')
 
 # %% ../nbs/06_sampling.ipynb #f068a748
 def clip_denoised(score_fn, sde: SDE, lo: float = -1.0, hi: float = 1.0):
@@ -245,17 +229,17 @@ def clip_denoised(score_fn, sde: SDE, lo: float = -1.0, hi: float = 1.0):
 
 # %% ../nbs/06_sampling.ipynb #d1225d29
 SAMPLERS = {'em': (sample_em, {'steps': 1000}), 'pc': (sample_pc, {'steps': 500}), 'ode': (sample_ode, {}),
-            'heun': (sample_heun, {'steps': 25}), 'ancestral': (sample_ancestral, {'steps': 16})}
+            'heun': (sample_heun, {'steps': 25}), 'heun-churn': (sample_heun, {'steps': 25, 'churn': 2.0})}
 
 def sample(
     pretrained,  # a `Pretrained` (from `load_pretrained`)
-    sampler: str = 'pc',  # 'em', 'pc', 'ode', 'heun' or 'ancestral'
+    sampler: str = 'pc',  # 'em', 'pc', 'ode', 'heun' or 'heun-churn' (the fast one)
     n: int = 8,  # number of clips
     seed: int = 0,  # fixes the samples
     steps: int | None = None,  # sampler steps (default: the sampler's own; ignored by 'ode')
     progress: bool = True,  # progress bar
     clip: bool = True,  # clip the denoised estimate to the data range (see `clip_denoised`)
-    **kwargs,  # passed to the sampler (snr, corrector_steps, rtol, atol, eps, callback)
+    **kwargs,  # passed to the sampler (snr, corrector_steps, churn, rtol, atol, eps, callback)
 ) -> SampleResult:
     "`n` new clips from a trained model, in model space, with the sampler's NFE and seconds."
     if sampler not in SAMPLERS: raise ValueError(f"unknown sampler {sampler!r}: choose one of {', '.join(SAMPLERS)}")
@@ -266,6 +250,7 @@ def sample(
     score = pretrained.model
     if clip: score = clip_denoised(score, pretrained.sde, *((-1.0, 1.0) if pretrained.centered else (0.0, 1.0)))
     r = fn(score, pretrained.sde, (n, *pretrained.shape), seed=seed, progress=progress, device=device, **kw)
+    r.sampler = sampler
     return r
 
 # %% ../nbs/06_sampling.ipynb #20f35d4f

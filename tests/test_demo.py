@@ -45,7 +45,7 @@ def test_demo_midi_is_the_chorale(demo_out):
     assert (midi_to_roll(pm, cfg, n_frames=expected.shape[1]) == expected).all()
 
 
-@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun', 'ancestral'])
+@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun', 'heun-churn'])
 def test_demo_samples_are_written_and_playable(demo_out, sampler):
     from pianodiff.train import load_pretrained
     out, cfg = demo_out[0], load_pretrained('chorales').roll_cfg
@@ -62,9 +62,11 @@ def test_demo_samples_are_written_and_playable(demo_out, sampler):
 def test_demo_summary(demo_out):
     text = (demo_out[0] / 'summary.md').read_text()
     rows = [l for l in text.splitlines() if l.startswith('| ') and not l.startswith('| sampler')]
-    assert [r.split('|')[1].strip() for r in rows] == ['em', 'pc', 'ode', 'heun', 'ancestral']
+    assert [r.split('|')[1].strip() for r in rows] == ['em', 'pc', 'ode', 'heun', 'heun-churn']
     nfe = {r.split('|')[1].strip(): int(r.split('|')[3]) for r in rows}
-    assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['ancestral'] == 46 and nfe['ode'] > 10
+    assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['heun-churn'] == 49 and nfe['ode'] > 10
+    seconds = {r.split('|')[1].strip(): float(r.split('|')[4]) for r in rows}
+    assert all(s > 0 for s in seconds.values()), seconds
 
 
 def test_demo_wav_is_audible_and_the_right_length(demo_out):
@@ -86,6 +88,8 @@ def test_demo_wav_is_audible_and_the_right_length(demo_out):
     (['sample', '--sampler', 'ddim'], 'unknown sampler'),
     (['sample', '-n', '0'], '-n must be'),
     (['sample', '--checkpoint', 'no-such-model'], 'neither a bundled model'),
+    (['sample', '--sampler', 'heun-churn', '--steps', '1'], 'steps must be'),
+    (['sample', '--threshold', 'loud'], '--threshold must be'),
 ])
 def test_cli_errors_are_one_line(tmp_path, args, says):
     r = run([str(BIN / 'pianodiff'), *args, '--out', str(tmp_path)])
@@ -103,3 +107,6 @@ def test_cli_help():
     for cmd in ([], ['demo'], ['roll'], ['sample'], ['train']):
         r = run([str(BIN / 'pianodiff'), *cmd, '--help'])
         assert r.returncode == 0 and 'usage: pianodiff' in r.stdout
+    r = run([str(BIN / 'pianodiff'), 'sample', '--help'])
+    from pianodiff.sampling import SAMPLERS
+    assert all(name in r.stdout for name in SAMPLERS), r.stdout

@@ -7,6 +7,7 @@ memory of a fresh process doing only that (each measurement runs in its own subp
 import datetime, json, subprocess, sys
 
 from _results import machine, write_section
+from pianodiff.sampling import SAMPLERS
 
 CHILD = r'''
 import json, resource, sys, time, torch
@@ -23,10 +24,10 @@ if __name__ == '__main__':
     lines = [f"Samplers at their default settings ({datetime.date.today()})\n",
              f"Machine: {machine()}. "
              "Batch of 8 clips; `sample(model, sampler, n=8)` with its defaults (EM 1000 steps, PC 500 x (1 + 1), ODE RK45 at 1e-5, "
-             "Heun 25 steps, ancestral 16 levels x (1 + 2) - 2); denoised estimate clipped to the data range; peak memory of a process doing only that.\n",
+             "Heun 25 levels without and with churn 2); denoised estimate clipped to the data range; peak memory of a process doing only that.\n",
              "| model | roll | sampler | NFE | seconds / batch of 8 | peak memory |", "|---|---|---|---|---|---|"]
     for model, roll in [('chorales', '48 x 64'), ('chorales-paper', '29 x 28')]:
-        for sampler in ('em', 'pc', 'ode', 'heun', 'ancestral'):
+        for sampler in SAMPLERS:
             out = subprocess.run([sys.executable, '-c', CHILD, model, sampler], capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             lines.append(f"| {model} | {roll} | {sampler} | {r['nfe']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} MB |")

@@ -13,8 +13,14 @@ undecided cells of the raw samples (farther than half the way from both silence 
 crisp a sampler's output is before thresholding.
 
 The target of issue 6: a fast sampler at <= 50 NFE as close to the validation set as PC at its default 1000 NFE,
-on at least 64 clips each. The comparison runs use 128 clips (seeds 1 and 2, 64 each) per sampler; the churn of
-the fast sampler was chosen on seed 0 (the sweep below), so the comparison is on samples it was not chosen on.
+on at least 64 clips each. The comparison runs use 128 clips (seeds 3 and 4, 64 each) per sampler, on samples the
+churn of the fast sampler was not chosen on. How it was chosen: first on seed 0 alone (the churn sweep below), as
+gamma = 2, the value closest to the validation density; tested on seeds 1 and 2 it matched PC on density and pitch
+histogram but fell short on polyphony (3.67 against PC's 3.77). Polyphony turned out to follow density: every
+sampler gives about 48.5 notes per sounding frame per unit of density (the validation set 52), so matching
+polyphony as well as PC does means matching PC's density, slightly above the validation set's. Gamma was then
+chosen on seeds 0 to 2 (160 clips) as the value whose density is closest to PC's there (1.5: 7.98 %, 1.75: 7.80 %,
+2: 7.58 %; PC 7.76 %), and the comparison moved to the fresh seeds 3 and 4.
 "As close" is decided per metric on the distance to the validation value: the fast sampler passes a metric if its
 distance is at most PC's, or if the 95 % bootstrap interval (over clips, 2000 resamples) of the difference of
 distances reaches 0 (it is not significantly farther)."""
@@ -93,7 +99,7 @@ if __name__ == '__main__':
         return out
 
     # the comparison: PC at its default 1000 NFE against Heun with and without churn at their defaults (49 NFE)
-    seeds = (1, 2)
+    seeds = (3, 4)
     rolls['pc'] = run('pc', N, seeds, 'comparison', **({'steps': 10} if smoke else {}))
     rolls['heun-churn'] = run('heun-churn', N, seeds, 'comparison')
     rolls['heun'] = run('heun', N, seeds, 'comparison')
@@ -106,7 +112,7 @@ if __name__ == '__main__':
     for steps in (50, 100, 250, 1000): run('em', n, steps=max(2, int(steps * S)))
     for steps in (25, 50, 125, 250, 500): run('pc', n, steps=max(2, int(steps * S)))
     # the churn of the fast sampler: 25 levels (49 NFE), seed 0
-    for churn in ((0.5, 2.0) if smoke else (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)): run('heun', n, role='churn', churn=churn)
+    for churn in ((0.5, 2.0) if smoke else (0.0, 0.25, 0.5, 1.0, 1.5, 1.75, 2.0, 3.0, 4.0)): run('heun', n, role='churn', churn=churn)
 
     result = {'date': str(datetime.date.today()), 'machine': machine(), 'model': 'chorales', 'threshold': 'midpoint',
               'validation': {**ref, 'clips': len(val)}, 'runs': rows, 'verdict': verdict}
@@ -129,7 +135,7 @@ if __name__ == '__main__':
              f"Machine: {result['machine']}. `python bench/nfe_quality.py` (also writes bench/nfe_quality.json, drawn in the "
              "sampling chapter, and bench/nfe_quality.png). Rolls by the midpoint rule; validation set "
              f"({len(val)} clips): density {ref['density']:.1%}, polyphony {ref['polyphony']:.2f}, note length {ref['note_length']:.2f} frames. "
-             "Role 'comparison': 128 clips (seeds 1 and 2) at default settings (stars in the figure); 'sweep' and 'churn': 32 clips, "
+             "Role 'comparison': 128 clips (seeds 3 and 4) at default settings (stars in the figure); 'sweep' and 'churn': 32 clips, "
              "seed 0. Undecided: share of raw sample values farther than half the way from both silence and a note.\n",
              "| sampler | role | clips | NFE | settings | seconds | density | polyphony | pitch L1 | note length | undecided |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]

@@ -24,7 +24,7 @@ if __name__ == '__main__':
     lines = [f"Samplers at their default settings ({datetime.date.today()})\n",
              f"Machine: {machine()}. "
              "Batch of 8 clips; `sample(model, sampler, n=8)` with its defaults (EM 1000 steps, PC 500 x (1 + 1), ODE RK45 at 1e-5, "
-             "Heun 25 levels without and with churn 2); denoised estimate clipped to the data range; peak memory of a process doing only that.\n",
+             f"Heun 25 levels without and with churn {SAMPLERS['heun-churn'][1]['churn']:g}); denoised estimate clipped to the data range; peak memory of a process doing only that.\n",
              "| model | roll | sampler | NFE | seconds / batch of 8 | peak memory |", "|---|---|---|---|---|---|"]
     for model, roll in [('chorales', '48 x 64'), ('chorales-paper', '29 x 28')]:
         for sampler in SAMPLERS:

@@ -229,7 +229,7 @@ def clip_denoised(score_fn, sde: SDE, lo: float = -1.0, hi: float = 1.0):
 
 # %% ../nbs/06_sampling.ipynb #d1225d29
 SAMPLERS = {'em': (sample_em, {'steps': 1000}), 'pc': (sample_pc, {'steps': 500}), 'ode': (sample_ode, {}),
-            'heun': (sample_heun, {'steps': 25}), 'heun-churn': (sample_heun, {'steps': 25, 'churn': 2.0})}
+            'heun': (sample_heun, {'steps': 25}), 'heun-churn': (sample_heun, {'steps': 25, 'churn': 1.75})}
 
 def sample(
     pretrained,  # a `Pretrained` (from `load_pretrained`)

@@ -10,6 +10,7 @@ from scipy.io import wavfile
 
 from conftest import ROOT, BIN, make, run
 from pianodiff.roll import SAMPLE_RATE, RollConfig, corpus_midi, midi_to_roll
+from pianodiff.train import load_pretrained
 
 
 @pytest.fixture(scope='module')
@@ -67,6 +68,10 @@ def test_demo_summary(demo_out):
     assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['heun-churn'] == 49 and nfe['ode'] > 10
     seconds = {r.split('|')[1].strip(): float(r.split('|')[4]) for r in rows}
     assert all(s > 0 for s in seconds.values()), seconds
+    density = {r.split('|')[1].strip(): [float(r.split('|')[k].strip(' %')) / 100 for k in (5, 6)] for r in rows}
+    train = load_pretrained('chorales').config['data']['train_density']
+    for written, midpoint in density.values():   # the density rule writes the training density; the midpoint is the sampler's own
+        assert abs(written - train) < 0.005 and 0 < midpoint < 1, (density, train)
 
 
 def test_demo_wav_is_audible_and_the_right_length(demo_out):

@@ -1,4 +1,4 @@
-"""`pianodiff demo`, `pianodiff roll`, `pianodiff train`: the book's functions as commands, with one-line errors.
+"""`pianodiff demo`, `sample`, `evaluate`, `roll`, `train`: the book's functions as commands, with one-line errors.
 
 Docs: https://pianodiff.github.io/pianodiff/cli.html.md"""
 
@@ -15,7 +15,7 @@ from .roll import MidiReadError, RollConfig, corpus_midi, midi_to_roll, save_rol
 from .data import DatasetError
 
 # %% auto #0
-__all__ = ['UsageError', 'cmd_demo', 'cmd_sample', 'cmd_roll', 'cmd_train', 'parser', 'main']
+__all__ = ['UsageError', 'cmd_demo', 'cmd_sample', 'cmd_roll', 'cmd_train', 'cmd_evaluate', 'parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #bc17587c
 class UsageError(Exception):
@@ -130,6 +130,77 @@ def cmd_train(args) -> dict:
         if 'UNetConfig' in str(e) or 'preset' in str(e): raise UsageError(str(e)) from e
         raise
 
+def _clips(model, split: str, data: str | None, limit: int | None):
+    "The clips of `split` of the data `model` was trained on, made with the model's own RollConfig."
+    from pianodiff.data import load_chorales, load_maestro
+    info = model.config.get('data', {})
+    limit = limit if limit is not None else info.get('limit')
+    try:
+        if data is None and info.get('dataset', 'chorales') == 'chorales':
+            return load_chorales(split, model.roll_cfg, limit=limit, progress=False).clips.numpy()
+        if data is None:
+            raise UsageError(f"this model was trained on {info.get('dataset')!r} data: pass --data with the folder holding maestro-v3.0.0.csv")
+        if data == 'chorales': return load_chorales(split, model.roll_cfg, limit=limit, progress=False).clips.numpy()
+        return load_maestro(data, split, model.roll_cfg, limit=limit, progress=False).clips.numpy()
+    except (DatasetError, FileNotFoundError) as e: raise UsageError(str(e)) from e
+
+def _report(rows: dict, name: str, args, r, mem: dict, cfg) -> str:
+    "report.md: the table with its references, the memorisation reference, every statistic and the borders."
+    from pianodiff.evaluate import format_statistics, format_table
+    g, ref = rows[name]['borders'], rows[name]['reference_borders']
+    borders = ['| set | first frame | last frame | lowest pitch | highest pitch | interior |', '|---|---|---|---|---|---|']
+    borders += [f"| {k} | {b['first_frame']:.3f} | {b['last_frame']:.3f} | {b['lowest_pitch']:.3f} | {b['highest_pitch']:.3f} | {b['interior']:.3f} |"
+                for k, b in ((name, g), (f'{args.split} clips', ref))]
+    return '\n'.join([
+        f'# pianodiff evaluate {args.model}', '',
+        f"{rows[name]['n']} clips from `{args.model}` with the sampler `{args.sampler}` ({r.nfe} NFE, {r.seconds:.1f} s), seed {args.seed}, "
+        f"threshold rule `{args.threshold}`, against {rows[name]['n_reference']} clips of the {args.split} split. "
+        'OA: overlap area of the kernel-density estimates of each statistic over clips (1: the same distribution); '
+        'intervals: plus and minus 1.96 bootstrap standard errors over clips. Judge a model against the real row, not against 1.', '',
+        format_table(rows), '',
+        f"Validation of memorisation: {args.split} clips against the training clips give a median nearest distance of {mem['median']:.2f} "
+        f"and {mem['exact_copies']} exact copies of {mem['n']}.", '',
+        f'## Every statistic ({name})', '', format_statistics(rows[name]), '',
+        '## Borders (share of sounding cells)', '', *borders, ''])
+
+def cmd_evaluate(args) -> dict:
+    "Sample from a trained model and measure how close the clips are to real ones (see the evaluation chapter); writes report.md, report.json and report.png."
+    import json
+    import numpy as np
+    from pianodiff.evaluate import eval_config, evaluation_table, nearest_clips, plot_statistics, to_json
+    from pianodiff.sampling import SAMPLERS, sample, to_rolls
+    if args.sampler not in SAMPLERS: raise UsageError(f"unknown sampler {args.sampler!r}: choose one of {', '.join(SAMPLERS)}")
+    if args.n < 2: raise UsageError(f'-n must be >= 2 (a distribution needs clips), got {args.n}')
+    if args.steps is not None and args.steps < 1: raise UsageError(f'--steps must be >= 1, got {args.steps}')
+    if args.limit is not None and args.limit < 3: raise UsageError(f'--limit must be >= 3 pieces, got {args.limit}')
+    args.threshold = _threshold(args.threshold)
+    model = _load_model(args.model)
+    out = _check_out(Path(args.out))
+    reference, train = _clips(model, args.split, args.data, args.limit), _clips(model, 'train', args.data, args.limit)
+    if len(reference) == 0 or len(train) == 0:
+        raise UsageError(f'the {args.split if len(reference) == 0 else "train"} split holds no clips: use more pieces (--limit) or another --data')
+    try: r = sample(model, args.sampler, n=args.n, seed=args.seed, steps=args.steps, progress=False)
+    except ValueError as e: raise UsageError(str(e)) from e
+    rolls = to_rolls(r.x, model, args.threshold).numpy()
+    cfg = eval_config(model.roll_cfg)
+    name = args.sampler
+    rows = evaluation_table({name: rolls}, reference, train, cfg, n_reference_rows=args.n)
+    near = nearest_clips(reference, train, cfg.max_transpose, cfg.max_shift)['distance']
+    mem = {'median': float(np.median(near)), 'exact_copies': int((near == 0).sum()), 'n': len(near)}
+    paths = {'md': out / 'report.md', 'json': out / 'report.json', 'png': out / 'report.png'}
+    paths['md'].write_text(_report(rows, name, args, r, mem, cfg))
+    paths['json'].write_text(json.dumps({'model': str(args.model), 'sampler': name, 'nfe': r.nfe, 'seconds': r.seconds, 'seed': args.seed,
+                                         'threshold': args.threshold, 'split': args.split, 'config': cfg.to_dict(),
+                                         'memorisation_reference': mem, 'rows': to_json(rows)}, indent=1))
+    fig = plot_statistics({k: rows[k] for k in (name, 'real: training clips', 'baseline: per-pitch Markov')})
+    fig.savefig(paths['png'], dpi=80, bbox_inches='tight')
+    import matplotlib.pyplot as plt; plt.close(fig)
+    g, real = rows[name], rows['real: training clips']
+    print(f"{name}: mean OA {g['mean_oa']:.3f} [{g['mean_oa_ci'][0]:.3f}, {g['mean_oa_ci'][1]:.3f}]; real training clips {real['mean_oa']:.3f}; "
+          f"Markov baseline {rows['baseline: per-pitch Markov']['mean_oa']:.3f}; exact copies {g['exact_copies']}")
+    for kind, p in paths.items(): print(f'{kind:>4}: {p.resolve()}')
+    return {'rows': rows, **paths}
+
 def _add_roll_options(p):
     d = RollConfig()
     p.add_argument('--out', default='out', help='output folder (default: out)')
@@ -160,6 +231,18 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser('roll', help='piano roll, MIDI and audio of a MIDI file', description=cmd_roll.__doc__)
     p.add_argument('midi', help='a MIDI file')
     _add_roll_options(p); p.set_defaults(func=cmd_roll)
+    p = sub.add_parser('evaluate', help='how close a model\'s clips are to real music', description=cmd_evaluate.__doc__)
+    p.add_argument('model', help="a bundled model ('chorales', 'chorales-paper') or a run folder")
+    p.add_argument('--sampler', default='heun-churn', help=f"{', '.join(SAMPLERS)} (default: heun-churn)")
+    p.add_argument('-n', type=int, default=64, help='clips to sample and evaluate (default: 64)')
+    p.add_argument('--steps', type=int, default=None, help="sampler steps (default: the sampler's own)")
+    p.add_argument('--seed', type=int, default=0, help='random seed (default: 0); report on seeds that chose nothing')
+    p.add_argument('--split', default='validation', choices=['validation', 'test'], help='the real clips to compare with (default: validation; use test once, at the end)')
+    p.add_argument('--threshold', default='density', help="'density' (match the training set), 'midpoint' or a number")
+    p.add_argument('--data', default=None, help="the model's data: default from its configuration ('chorales'); a MAESTRO folder for MAESTRO models")
+    p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick checks)')
+    p.add_argument('--out', default='out/evaluate', help='output folder (default: out/evaluate)')
+    p.set_defaults(func=cmd_evaluate)
     from pianodiff.train import train_parser
     p = sub.add_parser('train', help='train a score model on piano rolls', description=cmd_train.__doc__)
     train_parser(p); p.set_defaults(func=cmd_train)

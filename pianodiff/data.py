@@ -19,8 +19,9 @@ from .roll import MidiReadError, RollConfig, cache_dir, corpus_midi, midi_to_rol
 
 # %% auto #0
 __all__ = ['PAPER', 'PAPER_FIRST_CLIP', 'DEFAULT', 'PRESETS', 'MAESTRO_V3_URL', 'MAESTRO_CSV', 'MAESTRO_COLUMNS', 'SPLITS',
-           'preset', 'DatasetError', 'download_maestro', 'find_csv', 'read_maestro_csv', 'ClipDataset', 'load_maestro',
-           'chorale_corpus', 'load_chorales', 'maestro_archive', 'dataset_stats', 'pitch_histogram', 'to_model_space',
+           'CORPUS_VERSION', 'preset', 'DatasetError', 'download_maestro', 'find_csv', 'read_maestro_csv',
+           'ClipDataset', 'load_maestro', 'content_key', 'drop_duplicates', 'chorale_corpus', 'load_chorales',
+           'corpus_duplicates', 'maestro_archive', 'dataset_stats', 'pitch_histogram', 'to_model_space',
            'from_model_space', 'Augment', 'augment_clip', 'make_loader', 'kfold_by_piece']
 
 # %% ../nbs/01_data.ipynb #4efe3886
@@ -274,6 +275,8 @@ def _report_skipped(ds: ClipDataset, csv_path: Path):
                       "see .skipped for each file and reason", stacklevel=3)
 
 # %% ../nbs/01_data.ipynb #c32bed59
+CORPUS_VERSION = 2  # 2: exact duplicates dropped before the split is used
+
 def _chorale_split(name: str) -> str:
     "A fixed split per chorale from a hash of its name: about 80 % train, 10 % validation, 10 % test."
     bucket = int(hashlib.sha256(name.encode()).hexdigest(), 16) % 10
@@ -283,15 +286,39 @@ def _midi_seconds(path: Path) -> float:
     import pretty_midi
     return pretty_midi.PrettyMIDI(str(path)).get_end_time()
 
+_CONTENT_ROLL = RollConfig(fs=16, lowest_pitch=0, highest_pitch=127, binary=True, min_note_frames=1, min_active=0.0)
+_SPLIT_ORDER = {s: i for i, s in enumerate(SPLITS)}
+
+def content_key(path: str | Path) -> str:
+    "A hash of a MIDI file's music: its binary roll at 16 frames a second over all 128 pitches (names and velocities do not count)."
+    roll = midi_to_roll(path, _CONTENT_ROLL).numpy() > 0
+    return hashlib.sha256(str(roll.shape).encode() + np.packbits(roll).tobytes()).hexdigest()
+
+def drop_duplicates(
+    rows: list[dict],  # MAESTRO-format rows, each with 'split' and 'midi_filename'
+    keys: list[str],  # the content key of each row (see `content_key`)
+) -> tuple[list[dict], list[dict]]:
+    "The rows with distinct content, and a record of each row dropped. Of a group, the row kept is the one in the earliest split (train, validation, test), then by file name: a held-out piece never repeats a training piece."
+    if len(rows) != len(keys): raise ValueError(f"rows and keys must have the same length, got {len(rows)} and {len(keys)}")
+    first = {}
+    for r, k in sorted(zip(rows, keys), key=lambda rk: (_SPLIT_ORDER.get(rk[0]['split'], 99), rk[0]['midi_filename'])):
+        first.setdefault(k, r)
+    kept_ids = {id(r) for r in first.values()}
+    kept = [r for r in rows if id(r) in kept_ids]
+    dropped = [{'dropped': r['midi_filename'], 'split': r['split'], 'same_as': first[k]['midi_filename'], 'same_as_split': first[k]['split']}
+               for r, k in zip(rows, keys) if id(r) not in kept_ids]
+    return kept, dropped
+
 def chorale_corpus(
-    dest: str | Path | None = None,  # folder to write; default `cache_dir()/chorales` (or chorales-<limit>)
+    dest: str | Path | None = None,  # folder to write; default `cache_dir()/chorales-v2` (or chorales-v2-<limit>)
     limit: int | None = None,  # convert only the first `limit` chorales (sorted by name): quick tests
     progress: bool = True,  # show a progress bar
 ) -> Path:
-    "Write the Bach chorales of the music21 corpus as MIDI files with a MAESTRO-format CSV; returns the folder."
+    "Write the Bach chorales of the music21 corpus as MIDI files with a MAESTRO-format CSV, exact duplicates dropped (listed in duplicates.json); returns the folder."
     from music21 import corpus
     from tqdm.auto import tqdm
-    dest = Path(dest) if dest else cache_dir() / ('chorales' if limit is None else f'chorales-{limit}')
+    name = f'chorales-v{CORPUS_VERSION}'   # a new version when what the folder holds changes meaning
+    dest = Path(dest) if dest else cache_dir() / (name if limit is None else f'{name}-{limit}')
     csv_path = dest / 'chorales.csv'
     if csv_path.is_file(): return dest
     works = sorted({str(w) for w in corpus.chorales.Iterator(returnType='filename')})[:limit]  # the iterator lists some twice
@@ -311,6 +338,9 @@ def chorale_corpus(
             rows.append({'canonical_composer': 'Johann Sebastian Bach', 'canonical_title': (md.title if md and md.title else name),
                          'split': _chorale_split(name), 'year': '', 'midi_filename': rel, 'audio_filename': '',
                          'duration': f'{_midi_seconds(tmp / rel):.3f}'})
+        rows, dropped = drop_duplicates(rows, [content_key(tmp / r['midi_filename']) for r in rows])
+        for d in dropped: (tmp / d['dropped']).unlink()
+        (tmp / 'duplicates.json').write_text(json.dumps(dropped, indent=1))
         with open(tmp / 'chorales.csv', 'w', newline='', encoding='utf-8') as f:
             w = csv.DictWriter(f, fieldnames=MAESTRO_COLUMNS); w.writeheader(); w.writerows(rows)
         if failed: (tmp / 'conversion_failures.json').write_text(json.dumps(failed, indent=1))
@@ -329,8 +359,13 @@ def load_chorales(
     cache: bool = True,  # cache preprocessed clips
     progress: bool = True,  # show progress bars
 ) -> ClipDataset:
-    "Clips of the Bach chorales of the music21 corpus (no network), read through the MAESTRO loader."
+    "Clips of the Bach chorales of the music21 corpus (no network, exact duplicates dropped), read through the MAESTRO loader."
     return load_maestro(chorale_corpus(limit=limit, progress=progress), split, cfg, cache=cache, progress=progress)
+
+def corpus_duplicates(root: str | Path | None = None) -> list[dict]:
+    "The pieces `chorale_corpus` dropped as exact duplicates of another (default: the whole corpus's folder)."
+    path = Path(root or chorale_corpus(progress=False)) / 'duplicates.json'
+    return json.loads(path.read_text()) if path.is_file() else []
 
 # %% ../nbs/01_data.ipynb #6679cdab
 def maestro_archive(root: str | Path, archive: str | Path) -> Path:

@@ -106,15 +106,16 @@ def dsm_loss(
     sde,  # an SDE of pianodiff.sde (uses marginal_prob, sde and T)
     x0: torch.Tensor,  # a batch of data [batch, ...] in model space
     eps: float = 1e-5,  # smallest time: t ~ U(eps, T)
-    weighting: str = 'standard',  # 'standard' (lambda = sigma^2) or 'likelihood' (lambda = g^2)
+    weighting: str = 'standard',  # 'standard' (lambda = sigma^2), 'likelihood' (lambda = g^2) or 'edm' (Karras et al.)
     reduce: str = 'mean',  # 'mean' or 'sum' over the dimensions of a sample
     t: torch.Tensor | None = None,  # fixed times [batch] (default: drawn)
     z: torch.Tensor | None = None,  # fixed noise shaped like x0 (default: drawn)
     generator: torch.Generator | None = None,  # randomness of t and z
     per_sample: bool = False,  # return the loss of each sample [batch] instead of the mean
+    sigma_data: float = 0.5,  # the data's standard deviation, for weighting='edm'
 ) -> torch.Tensor:
     "Continuous-time denoising score matching loss of `model` under `sde` on the batch `x0`."
-    if weighting not in ('standard', 'likelihood'): raise ValueError(f"weighting must be 'standard' or 'likelihood', got {weighting!r}")
+    if weighting not in ('standard', 'likelihood', 'edm'): raise ValueError(f"weighting must be 'standard', 'likelihood' or 'edm', got {weighting!r}")
     if reduce not in ('mean', 'sum'): raise ValueError(f"reduce must be 'mean' or 'sum', got {reduce!r}")
     n, shape = len(x0), (-1,) + (1,) * (x0.ndim - 1)
     if t is None: t = torch.rand(n, generator=generator, device=x0.device) * (sde.T - eps) + eps
@@ -123,7 +124,12 @@ def dsm_loss(
     std = std.reshape(shape)
     score = model(mean + std * z, t)
     if weighting == 'standard': err = (score * std + z) ** 2
-    else: err = (score + z / std) ** 2 * (sde.sde(x0, t)[1] ** 2).reshape(shape)
+    elif weighting == 'likelihood': err = (score + z / std) ** 2 * (sde.sde(x0, t)[1] ** 2).reshape(shape)
+    else:   # the denoiser's error, weighted by (sigma^2 + sigma_data^2) / (sigma sigma_data)^2
+        mu = sde.marginal_prob(torch.ones(n, 1, dtype=x0.dtype, device=x0.device), t)[0].reshape(shape)
+        sigma = std / mu
+        denoised = (mean + std * z + std ** 2 * score) / mu   # Tweedie: D = (x + std^2 s) / mu
+        err = (sigma ** 2 + sigma_data ** 2) / (sigma * sigma_data) ** 2 * (denoised - x0) ** 2
     err = err.flatten(1)
     losses = err.mean(1) if reduce == 'mean' else 0.5 * err.sum(1)
     return losses if per_sample else losses.mean()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import abc, math
 
+import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['SDE', 'ReverseSDE', 'TutorialVESDE', 'VESDE', 'VPSDE', 'subVPSDE', 'simulate_forward', 'gaussian_score']
+__all__ = ['SDE', 'ReverseSDE', 'TutorialVESDE', 'VESDE', 'VPSDE', 'subVPSDE', 'simulate_forward', 'gaussian_score', 'sigmas_of',
+           'times_of']
 
 # %% ../nbs/03_sde.ipynb #ad22c66c
 def _expand(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -152,3 +154,15 @@ def gaussian_score(sde: SDE, data_std: float):
         mean, std = sde.marginal_prob(torch.ones(len(t), 1, device=x.device), t)
         return -x / _expand(mean[:, 0] ** 2 * data_std ** 2 + std ** 2, x)
     return score
+
+# %% ../nbs/03_sde.ipynb #470cc8f8
+def sigmas_of(sde: SDE, t: torch.Tensor) -> torch.Tensor:
+    "The noise-to-signal ratio sigma(t) = std(t) / mean(t) of `sde` at times `t`."
+    mean, std = sde.marginal_prob(torch.ones(len(t), 1, dtype=t.dtype, device=t.device), t)
+    return std / mean[:, 0]
+
+def times_of(sde: SDE, sigmas, eps: float = 1e-3, device='cpu') -> torch.Tensor:
+    "The times t in [eps, T] with sigma(t) = `sigmas`, by interpolating log sigma on a fine grid (it increases with t for every SDE here)."
+    fine = torch.linspace(eps, sde.T, 4001, dtype=torch.float64)
+    log_sigmas = np.log(np.asarray(torch.as_tensor(sigmas).detach().cpu(), dtype=np.float64))
+    return torch.from_numpy(np.interp(log_sigmas, sigmas_of(sde, fine).log().numpy(), fine.numpy())).float().to(device)

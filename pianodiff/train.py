@@ -18,13 +18,14 @@ from torch import nn
 from .data import DEFAULT, PAPER, Augment, ClipDataset, load_chorales, load_maestro, make_loader, preset, to_model_space
 from .roll import RollConfig
 from .score import dsm_loss
-from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE
+from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE, sigmas_of, times_of
 from .unet import UNet, UNetConfig, count_parameters
 
 # %% auto #0
-__all__ = ['PAPER_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED', 'SDE_NAMES', 'TrainConfig', 'sde_to_dict',
-           'sde_from_dict', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'build_model', 'Pretrained',
-           'validation_loss', 'TrainingDiverged', 'train', 'load_pretrained', 'train_parser', 'train_from_args']
+__all__ = ['PAPER_TRAIN', 'EDM_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED', 'SDE_NAMES', 'TrainConfig',
+           'sde_to_dict', 'sde_from_dict', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'build_model',
+           'training_times', 'Pretrained', 'validation_loss', 'TrainingDiverged', 'train', 'load_pretrained',
+           'train_parser', 'train_from_args']
 
 # %% ../nbs/05_train.ipynb #1086d472
 @dataclass(frozen=True)
@@ -37,7 +38,11 @@ class TrainConfig:
     grad_clip: float | None = 1.0     # clip the gradient norm to this (None: no clipping)
     ema_decay: float = 0.999          # EMA of the weights; early steps use min(decay, (1 + step) / (10 + step))
     patience: int | None = 10         # stop after this many epochs without a better EMA validation loss (None: never)
-    weighting: str = 'standard'       # loss weighting: 'standard' (sigma^2) or 'likelihood' (g^2)
+    weighting: str = 'standard'       # loss weighting: 'standard' (sigma^2), 'likelihood' (g^2) or 'edm' (Karras et al. 2022)
+    noise: str = 'uniform'            # training noise levels: 'uniform' in t, or 'lognormal' in sigma(t) (EDM)
+    p_mean: float = -1.2              # noise='lognormal': mean of log sigma
+    p_std: float = 1.2                # noise='lognormal': standard deviation of log sigma
+    sigma_data: float = 0.5           # the data's standard deviation, for weighting='edm'
     eps: float = 1e-5                 # smallest time of the loss
     centered: bool = True             # model space 2x - 1 (False: rolls stay 0/1, as in the paper's code)
     augment: bool = True              # random transposition and time shift of training clips
@@ -48,11 +53,17 @@ class TrainConfig:
     max_steps_per_epoch: int | None = None  # cut epochs short (tests, quick looks)
     amp: bool = False                 # bfloat16 autocast on a GPU
 
+    def __post_init__(self):
+        if self.weighting not in ('standard', 'likelihood', 'edm'):
+            raise ValueError(f"TrainConfig.weighting must be 'standard', 'likelihood' or 'edm', got {self.weighting!r}")
+        if self.noise not in ('uniform', 'lognormal'): raise ValueError(f"TrainConfig.noise must be 'uniform' or 'lognormal', got {self.noise!r}")
+
     def to_dict(self) -> dict: return asdict(self)
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig: return cls(**d)
 
 PAPER_TRAIN = TrainConfig(epochs=50, batch_size=32, lr=1e-4, warmup_steps=0, centered=False, augment=False)
+EDM_TRAIN = TrainConfig(weighting='edm', noise='lognormal')   # with UNetConfig(preconditioning='edm'): the EDM recipe
 
 # %% ../nbs/05_train.ipynb #0e90879e
 SDE_TYPES = {c.__name__: c for c in (VESDE, VPSDE, subVPSDE, TutorialVESDE)}
@@ -118,8 +129,18 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
 
 # %% ../nbs/05_train.ipynb #9e6f3223
 def build_model(unet_cfg: UNetConfig, sde: SDE) -> UNet:
-    "The U-Net score model for `sde`."
-    return UNet(unet_cfg, marginal_std=sde.marginal_std)
+    "The U-Net score model for `sde` (with its marginals, for either preconditioning)."
+    def marginal_prob(t):
+        mean, std = sde.marginal_prob(torch.ones(len(t), 1, dtype=t.dtype, device=t.device), t)
+        return mean[:, 0], std
+    return UNet(unet_cfg, marginal_std=sde.marginal_std, marginal_prob=marginal_prob)
+
+def training_times(sde: SDE, cfg: TrainConfig, n: int, generator: torch.Generator) -> torch.Tensor:
+    "`n` training times: uniform in [eps, T], or (noise='lognormal') with log sigma(t) ~ N(p_mean, p_std^2), clamped to the SDE's range."
+    if cfg.noise == 'uniform': return torch.rand(n, generator=generator) * (sde.T - cfg.eps) + cfg.eps
+    lo, hi = sigmas_of(sde, torch.tensor([cfg.eps, sde.T], dtype=torch.float64)).tolist()
+    sigma = (cfg.p_mean + cfg.p_std * torch.randn(n, generator=generator, dtype=torch.float64)).exp().clamp(lo, hi)
+    return times_of(sde, sigma, cfg.eps)
 
 def _select_device(device: str | torch.device | None) -> torch.device:
     "The device, chosen once: the one asked for, else CUDA when present, else the CPU."
@@ -155,7 +176,7 @@ def validation_loss(model, sde, ds: ClipDataset, cfg: TrainConfig, device, batch
     for i in range(0, len(ds), batch_size):
         x = to_model_space(torch.stack([ds[j] for j in range(i, min(i + batch_size, len(ds)))]), cfg.centered).to(device)
         total += dsm_loss(model, sde, x, t=t_all[i:i + len(x)].to(device), z=z_all[i:i + len(x)].to(device),
-                          weighting=cfg.weighting, per_sample=True).sum().item()
+                          weighting=cfg.weighting, per_sample=True, sigma_data=cfg.sigma_data).sum().item()
     model.train(was)
     return total / len(ds)
 
@@ -244,10 +265,10 @@ def train(
         for i, x in enumerate(loader):
             if i >= n_steps: break
             x = x.to(device)
-            t = (torch.rand(len(x), generator=noise) * (sde.T - cfg.eps) + cfg.eps).to(device)
+            t = training_times(sde, cfg, len(x), noise).to(device)
             z = torch.randn(x.shape, generator=noise).to(device)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.amp and device.type == 'cuda'):
-                loss = dsm_loss(net, sde, x, t=t, z=z, weighting=cfg.weighting)
+                loss = dsm_loss(net, sde, x, t=t, z=z, weighting=cfg.weighting, sigma_data=cfg.sigma_data)
             if not torch.isfinite(loss):
                 raise TrainingDiverged(f"the loss became {loss.item()} at epoch {epoch + 1}, step {step + 1}; "
                                        f"the last good checkpoint is {ckpt if ckpt.exists() else '(none yet)'}: "
@@ -325,6 +346,7 @@ def train_parser(parser=None):
     p.add_argument('--channels', default='32,64,128', help='U-Net channels per level (default: 32,64,128)')
     p.add_argument('--no-attention', action='store_true'); p.add_argument('--no-augment', action='store_true')
     p.add_argument('--uncentered', action='store_true', help='train on 0/1 rolls as the paper code does (default: 2x-1)')
+    p.add_argument('--edm', action='store_true', help='the EDM recipe: preconditioned U-Net, log-normal noise levels, EDM loss weighting')
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick runs)')
     p.add_argument('--resume', action='store_true', help='continue from the run folder\'s checkpoint')
     p.add_argument('--device', default=None); p.add_argument('--quiet', action='store_true')
@@ -340,10 +362,12 @@ def train_from_args(args) -> dict:
     else:
         tr, va = (load_maestro(args.data, s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
     channels = tuple(int(c) for c in args.channels.split(','))
-    unet_cfg = UNetConfig(channels=channels, attention=not args.no_attention, groups=math.gcd(8, *channels))
-    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
-                      patience=args.patience, seed=args.seed, max_steps_per_epoch=args.max_steps_per_epoch,
-                      augment=not args.no_augment, centered=not args.uncentered)
+    unet_cfg = UNetConfig(channels=channels, attention=not args.no_attention, groups=math.gcd(8, *channels),
+                          preconditioning='edm' if getattr(args, 'edm', False) else 'score')
+    recipe = EDM_TRAIN if getattr(args, 'edm', False) else TrainConfig()
+    cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
+                  patience=args.patience, seed=args.seed, max_steps_per_epoch=args.max_steps_per_epoch,
+                  augment=not args.no_augment, centered=not args.uncentered)
     data = {'dataset': args.data if args.data == 'chorales' else 'maestro', 'preset': args.preset, 'limit': args.limit}
     return train(args.out, tr, va, SDE_NAMES[args.sde](), unet_cfg, cfg, resume=args.resume, device=args.device,
                  progress=not args.quiet, data=data)

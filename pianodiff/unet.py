@@ -30,8 +30,13 @@ class UNetConfig:
     fourier_scale: float = 16.0       # standard deviation of the random Fourier frequencies of t
     groups: int = 8                   # GroupNorm groups (must divide every channel count)
     dropout: float = 0.0              # dropout inside residual blocks
+    preconditioning: str = 'score'    # 'score': output / std(t); 'edm': the denoiser of Karras et al. (2022), returned as a score
+    sigma_data: float = 0.5           # the data's standard deviation, for preconditioning='edm'
 
     def __post_init__(self):
+        if self.preconditioning not in ('score', 'edm'):
+            raise ValueError(f"UNetConfig.preconditioning must be 'score' or 'edm', got {self.preconditioning!r}")
+        if not self.sigma_data > 0: raise ValueError(f"UNetConfig.sigma_data must be > 0, got {self.sigma_data!r}")
         object.__setattr__(self, 'channels', tuple(int(c) for c in self.channels))
         if not self.channels or self.res_blocks < 1: raise ValueError("UNetConfig: channels must be non-empty and res_blocks >= 1")
         bad = [c for c in self.channels if c % self.groups]
@@ -89,9 +94,12 @@ class UNet(nn.Module):
     "A time-conditional U-Net score model s(x, t) for piano rolls [batch, channels, pitches, frames] of any size."
     def __init__(self,
                  cfg: UNetConfig = UNetConfig(),  # the architecture
-                 marginal_std=None):  # t -> sigma(t) [batch], e.g. `sde.marginal_std`; the output is divided by it
+                 marginal_std=None,  # t -> std(t) [batch], e.g. `sde.marginal_std`; the output is divided by it
+                 marginal_prob=None):  # t -> (mean(t), std(t)), each [batch]: needed by preconditioning='edm'
         super().__init__()
-        self.cfg, self.marginal_std = cfg, marginal_std
+        if cfg.preconditioning == 'edm' and marginal_prob is None:
+            raise ValueError("UNet: preconditioning='edm' needs marginal_prob (t -> mean(t), std(t)); build it with pianodiff.train.build_model")
+        self.cfg, self.marginal_std, self.marginal_prob = cfg, marginal_std, marginal_prob
         chs, E = cfg.channels, cfg.embed_dim
         self.time = nn.Sequential(GaussianFourierFeatures(E, cfg.fourier_scale), nn.Linear(E, E), nn.SiLU(), nn.Linear(E, E))
         self.conv_in = nn.Conv2d(cfg.in_channels, chs[0], 3, padding=1)
@@ -118,6 +126,23 @@ class UNet(nn.Module):
         if x.ndim != 4 or x.shape[1] != self.cfg.in_channels:
             raise ValueError(f"UNet expects x of shape [batch, {self.cfg.in_channels}, pitches, frames], got {tuple(x.shape)}")
         t = torch.as_tensor(t, dtype=x.dtype, device=x.device).expand(len(x)) if torch.as_tensor(t).ndim == 0 else t
+        if self.cfg.preconditioning == 'edm': return self._edm(x, t)
+        h = self.network(x, t)
+        if self.marginal_std is not None: h = h / self.marginal_std(t).reshape(-1, 1, 1, 1)
+        return h
+
+    def _edm(self, x, t):
+        "Karras et al.'s preconditioning: D = c_skip y + c_out F(c_in y, c_noise) on y = x / mean(t), returned as the score (mean D - x) / std^2."
+        mean, std = (v.reshape(-1, 1, 1, 1).to(x.dtype) for v in self.marginal_prob(t))
+        sigma, sd = std / mean, self.cfg.sigma_data
+        y = x / mean
+        c_skip, c_out, c_in = sd ** 2 / (sigma ** 2 + sd ** 2), sigma * sd / (sigma ** 2 + sd ** 2).sqrt(), 1 / (sigma ** 2 + sd ** 2).sqrt()
+        denoised = c_skip * y + c_out * self.network(c_in * y, sigma.flatten().log() / 4)
+        return (mean * denoised - x) / std ** 2
+
+    def network(self, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+        "The raw network F(x, noise): the U-Net itself, conditioned on `noise` [batch] (the time t, or EDM's c_noise)."
+        t = noise
         P, T, m = x.shape[2], x.shape[3], self.cfg.multiple
         h = F.pad(x, (0, -T % m, 0, -P % m))
         emb = self.time(t.to(x.dtype))
@@ -132,9 +157,7 @@ class UNet(nn.Module):
             h = torch.cat([h, skips.pop()], dim=1)
             for b in blocks: h = b(h, emb)
             if k < len(self.upsample): h = self.upsample[k](F.interpolate(h, scale_factor=2.0, mode='nearest'))
-        h = self.conv_out(F.silu(self.norm_out(h)))[:, :, :P, :T]
-        if self.marginal_std is not None: h = h / self.marginal_std(t).reshape(-1, 1, 1, 1)
-        return h
+        return self.conv_out(F.silu(self.norm_out(h)))[:, :, :P, :T]
 
 # %% ../nbs/04_unet.ipynb #30f598c3
 def count_parameters(model: nn.Module) -> int:

@@ -46,7 +46,7 @@ def test_demo_midi_is_the_chorale(demo_out):
     assert (midi_to_roll(pm, cfg, n_frames=expected.shape[1]) == expected).all()
 
 
-@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun', 'heun-churn'])
+@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m'])
 def test_demo_samples_are_written_and_playable(demo_out, sampler):
     from pianodiff.train import load_pretrained
     out, cfg = demo_out[0], load_pretrained('chorales').roll_cfg
@@ -63,9 +63,9 @@ def test_demo_samples_are_written_and_playable(demo_out, sampler):
 def test_demo_summary(demo_out):
     text = (demo_out[0] / 'summary.md').read_text()
     rows = [l for l in text.splitlines() if l.startswith('| ') and not l.startswith('| sampler')]
-    assert [r.split('|')[1].strip() for r in rows] == ['em', 'pc', 'ode', 'heun', 'heun-churn']
+    assert [r.split('|')[1].strip() for r in rows] == ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m']
     nfe = {r.split('|')[1].strip(): int(r.split('|')[3]) for r in rows}
-    assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['heun-churn'] == 49 and nfe['ode'] > 10
+    assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['heun-churn'] == 49 and nfe['dpmpp-2m'] == 15 and nfe['ode'] > 10
     seconds = {r.split('|')[1].strip(): float(r.split('|')[4]) for r in rows}
     assert all(s > 0 for s in seconds.values()), seconds
     density = {r.split('|')[1].strip(): [float(r.split('|')[k].strip(' %')) / 100 for k in (5, 6)] for r in rows}

@@ -1,6 +1,6 @@
 """Where the bundled models stand: every bundled model and sampler, evaluated against real chorales.
 
-    .venv/bin/python bench/evaluate_models.py           # about 35 min on 2 CPU cores
+    .venv/bin/python bench/evaluate_models.py           # about 40 min on 2 CPU cores (EM and PC: 1000 NFE each)
     .venv/bin/python bench/evaluate_models.py --smoke   # a minute: 4 clips, fast samplers only, results in /tmp
 
 Writes bench/evaluation.json (read by the evaluation chapter, nbs/07_evaluate.ipynb), bench/evaluation.png
@@ -122,7 +122,7 @@ def summary(models: dict) -> str:
 
 
 def main(smoke: bool = False):
-    n = 4 if smoke else 64
+    n = 4 if smoke else 32
     samplers = ['heun', 'heun-churn'] if smoke else list(SAMPLERS)
     dest = Path('/tmp/evaluation_smoke') if smoke else HERE
     dest.mkdir(exist_ok=True)

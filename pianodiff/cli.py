@@ -1,4 +1,4 @@
-"""`pianodiff demo`, `sample`, `evaluate`, `roll`, `train`: the book's functions as commands, with one-line errors.
+"""`pianodiff demo`, `sample`, `evaluate`, `roll`, `train`, `tune`: the book's functions as commands, with one-line errors.
 
 Docs: https://pianodiff.github.io/pianodiff/cli.html.md"""
 
@@ -15,7 +15,7 @@ from .roll import MidiReadError, RollConfig, corpus_midi, midi_to_roll, save_rol
 from .data import DatasetError
 
 # %% auto #0
-__all__ = ['UsageError', 'cmd_demo', 'cmd_sample', 'cmd_roll', 'cmd_train', 'cmd_evaluate', 'parser', 'main']
+__all__ = ['UsageError', 'cmd_demo', 'cmd_sample', 'cmd_roll', 'cmd_train', 'cmd_evaluate', 'cmd_tune', 'parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #bc17587c
 class UsageError(Exception):
@@ -201,6 +201,18 @@ def cmd_evaluate(args) -> dict:
     for kind, p in paths.items(): print(f'{kind:>4}: {p.resolve()}')
     return {'rows': rows, **paths}
 
+def cmd_tune(args) -> dict:
+    "Search hyperparameters by K-fold cross-validation (the hyperparameter-search chapter); the study lives in --storage and resumes."
+    from pianodiff.tune import SAMPLERS, tune_from_args
+    if args.sampler not in SAMPLERS: raise UsageError(f"unknown sampler {args.sampler!r}: choose one of {', '.join(SAMPLERS)}")
+    if args.trials < 1 or args.folds < 2 or args.epochs < 1: raise UsageError('--trials and --epochs must be >= 1 and --folds >= 2')
+    if Path(args.storage).is_dir(): raise UsageError(f'--storage {args.storage} is a folder: name the SQLite file of the study, e.g. runs/study.db')
+    try: return {'study': tune_from_args(args)}
+    except (DatasetError, FileNotFoundError) as e: raise UsageError(str(e)) from e
+    except ValueError as e:
+        if 'preset' in str(e) or 'k must be' in str(e): raise UsageError(str(e)) from e
+        raise
+
 def _add_roll_options(p):
     d = RollConfig()
     p.add_argument('--out', default='out', help='output folder (default: out)')
@@ -243,6 +255,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick checks)')
     p.add_argument('--out', default='out/evaluate', help='output folder (default: out/evaluate)')
     p.set_defaults(func=cmd_evaluate)
+    from pianodiff.tune import tune_parser
+    p = sub.add_parser('tune', help='hyperparameter search by cross-validation (Optuna, resumable)', description=cmd_tune.__doc__)
+    tune_parser(p); p.set_defaults(func=cmd_tune)
     from pianodiff.train import train_parser
     p = sub.add_parser('train', help='train a score model on piano rolls', description=cmd_train.__doc__)
     train_parser(p); p.set_defaults(func=cmd_train)

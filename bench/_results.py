@@ -18,3 +18,17 @@ def write_section(title: str, body: str):
     pattern = re.compile(rf'^## {re.escape(title)}.*?(?=^## |\Z)', re.S | re.M)
     text = pattern.sub(lambda _: section + '\n', text, count=1) if pattern.search(text) else text.rstrip('\n') + '\n\n' + section
     RESULTS.write_text(text.rstrip('\n') + '\n')
+
+
+def sampled_rolls(model, samplers, n: int, seed: int, name: str = '', rules=('midpoint',)) -> tuple[dict, dict]:
+    """Binary rolls of `n` clips from each sampler, cut by each threshold rule (the first rule's set is named after the
+    sampler, the others 'sampler (rule rule)'), and each sampler's NFE and seconds."""
+    from pianodiff.sampling import sample, to_rolls
+    sets, cost = {}, {}
+    for s in samplers:
+        r = sample(model, s, n=n, seed=seed, progress=False)
+        cost[s] = {'nfe': r.nfe, 'seconds': r.seconds}
+        for k, rule in enumerate(rules):
+            sets[s if k == 0 else f'{s} ({rule} rule)'] = to_rolls(r.x, model, rule).numpy()
+        print(f'{name} {s}: {r.nfe} NFE, {r.seconds:.0f} s, density {sets[s].mean():.3f}', flush=True)
+    return sets, cost

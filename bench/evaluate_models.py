@@ -21,12 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from _results import machine, write_section
+from _results import machine, sampled_rolls, write_section
 from pianodiff.data import PAPER_FIRST_CLIP, download_maestro, load_chorales, load_maestro
 from pianodiff.evaluate import (border_activity, eval_config, evaluation_table, format_statistics, format_table, nearest_clips,
                                 plot_statistics, to_json)
 from pianodiff.roll import cache_dir
-from pianodiff.sampling import SAMPLERS, sample, to_rolls
+from pianodiff.sampling import SAMPLERS
 from pianodiff.train import PRETRAINED, load_pretrained
 
 HERE = Path(__file__).parent
@@ -55,13 +55,7 @@ def evaluate_model(name: str, n: int, samplers, out: dict) -> dict:
     cfg = eval_config(model.roll_cfg)
     train = load_chorales('train', model.roll_cfg, progress=False).clips.numpy()
     val = load_chorales('validation', model.roll_cfg, progress=False).clips.numpy()
-    sets, cost = {}, {}
-    for s in samplers:
-        r = sample(model, s, n=n, seed=SEED, progress=False)
-        cost[s] = {'nfe': r.nfe, 'seconds': r.seconds}
-        print(f'{name} {s}: {r.nfe} NFE, {r.seconds:.0f} s', flush=True)
-        sets[s] = to_rolls(r.x, model, 'midpoint').numpy()
-        sets[f'{s} (density rule)'] = to_rolls(r.x, model, 'density').numpy()
+    sets, cost = sampled_rolls(model, samplers, n, SEED, name, rules=('midpoint', 'density'))
     t = time.perf_counter()
     rows = evaluation_table(sets, val, train, cfg, n_reference_rows=n)
     print(f'{name}: evaluated in {time.perf_counter() - t:.0f} s', flush=True)

@@ -1,6 +1,7 @@
 """Before and after: trained models compared on the validation split, against issue 11's targets.
 
-    .venv/bin/python bench/recipe_compare.py chorales runs/edm50     # about 8 minutes per model on 2 CPU cores
+    .venv/bin/python bench/recipe_compare.py chorales runs/edm50     # about 20 minutes per model on 2 CPU cores
+    .venv/bin/python bench/recipe_compare.py --smoke chorales        # a minute: 4 clips, results in /tmp/recipe_compare_smoke
 
 For each model (a bundled name or a run folder), 128 clips (seed 200, a seed used for no choice) from the fast
 samplers and the probability-flow ODE, cut by the midpoint rule (nothing tuned), evaluated with `evaluation_table`
@@ -16,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from _results import machine, write_section
+from _results import machine, sampled_rolls, write_section
 from pianodiff.data import load_chorales
 from pianodiff.evaluate import eval_config, evaluation_table, format_table, to_json
-from pianodiff.sampling import sample, to_rolls
 from pianodiff.train import PRETRAINED_DIR, load_pretrained
 
 HERE = Path(__file__).parent
@@ -39,34 +39,34 @@ def targets(rows: dict) -> dict:
             'rhythm within real spread': {'value': [beat, lo, hi], 'met': lo <= beat}}
 
 
-def main(models: list[str]):
+def main(models: list[str], n: int = N, dest: Path = HERE):
     out, t0 = {}, time.perf_counter()
     for name in models:
         model = load_pretrained(name)
         cfg = eval_config(model.roll_cfg)
         train = load_chorales('train', model.roll_cfg, progress=False).clips.numpy()
         val = load_chorales('validation', model.roll_cfg, progress=False).clips.numpy()
-        sets, cost = {}, {}
-        for s in SAMPLERS:
-            r = sample(model, s, n=N, seed=SEED, progress=False)
-            sets[s], cost[s] = to_rolls(r.x, model, 'midpoint').numpy(), {'nfe': r.nfe, 'seconds': r.seconds}
-            print(f'{name} {s}: {r.nfe} NFE {r.seconds:.0f} s, density {sets[s].mean():.3f}', flush=True)
-        rows = evaluation_table(sets, val, train, cfg, n_reference_rows=N)
+        sets, cost = sampled_rolls(model, SAMPLERS, n, SEED, name)
+        rows = evaluation_table(sets, val, train, cfg, n_reference_rows=n)
         folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
         history = json.loads((folder / 'history.json').read_text()) if (folder / 'history.json').is_file() else []
         steps = history[-1]['step'] if history else None
         out[name] = {'train': model.config['train'], 'unet': model.config['unet'], 'steps': steps, 'cost': cost,
                      'rows': to_json(rows), 'table': format_table(rows), 'targets': targets(rows)}
         print(out[name]['table'], '\n', json.dumps(out[name]['targets'], indent=1), flush=True)
-    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': N, 'threshold': 'midpoint',
+    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'threshold': 'midpoint',
               'models': out, 'seconds': time.perf_counter() - t0}
-    (HERE / 'recipe_compare.json').write_text(json.dumps(result, indent=1))
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / 'recipe_compare.json').write_text(json.dumps(result, indent=1))
+    if dest != HERE: return result
     body = (f"Recipe comparison ({result['date']})\n\nMachine: {result['machine']}. `python bench/recipe_compare.py {' '.join(models)}`: "
-            f"{N} clips per sampler, seed {SEED}, midpoint rule, against the validation split.\n\n"
+            f"{n} clips per sampler, seed {SEED}, midpoint rule, against the validation split.\n\n"
             + '\n\n'.join(f"### {k}\n\n{m['table']}\n\nTargets: " + '; '.join(f"{t}: {'met' if v['met'] else 'not met'}" for t, v in m['targets'].items())
                           for k, m in out.items()))
     write_section('Recipe comparison', body)
 
 
 if __name__ == '__main__':
-    main(sys.argv[1:] or ['chorales'])
+    smoke = '--smoke' in sys.argv
+    models = [a for a in sys.argv[1:] if a != '--smoke'] or ['chorales']
+    main(models, 4, Path('/tmp/recipe_compare_smoke')) if smoke else main(models)

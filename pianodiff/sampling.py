@@ -173,6 +173,20 @@ def denoiser(score_fn, sde: SDE, eps: float = 1e-3, device='cpu'):
         return (mu * y + std ** 2 * score_fn(mu * y, t.expand(len(y)))) / mu
     return denoised
 
+def _levels(score_fn, sde: SDE, shape, steps, eps, rho, seed, generator, device):
+    "The shared start of the samplers on the Karras levels: the counted score, its denoiser, the levels, the prior as y = x / mean(T), the generator."
+    if not isinstance(steps, int) or steps < 2: raise ValueError(f'steps must be a whole number >= 2 (the first level and the last), got {steps!r}')
+    score = _Counted(score_fn)
+    x, g = _prior(sde, shape, seed, generator, device)
+    sigmas = karras_sigmas(sde, steps, eps, rho).tolist()
+    return score, denoiser(score, sde, eps, device), sigmas, x / _at_level(sde, sigmas[0], eps, device)[1], g
+
+def _report_level(callback, sde: SDE, sigmas: list, i: int, y: torch.Tensor, eps: float, device):
+    "callback(i, t, x) after level i, as for every sampler: x = mean(t) y on the way, the clean estimate itself at the last level."
+    if callback is None: return
+    t, mu, _ = _at_level(sde, sigmas[min(i + 1, len(sigmas) - 1)], eps, device)
+    callback(i, t, y if i == len(sigmas) - 1 else mu * y)
+
 @torch.inference_mode()
 def sample_heun(
     score_fn,  # score_fn(x, t) -> score
@@ -185,13 +199,9 @@ def sample_heun(
     seed: int = 0, generator: torch.Generator | None = None, device='cpu', progress: bool = True, callback=None,
 ) -> SampleResult:
     "Heun's method on the probability-flow ODE in the noise level sigma; with `churn`, the stochastic sampler of Karras et al. (2022)."
-    if not isinstance(steps, int) or steps < 2: raise ValueError(f'steps must be a whole number >= 2 (the first level and the last), got {steps!r}')
     if churn < 0: raise ValueError(f'churn must be >= 0, got {churn}')
-    start, score = time.perf_counter(), _Counted(score_fn)
-    x, g = _prior(sde, shape, seed, generator, device)
-    sigmas = karras_sigmas(sde, steps, eps, rho).tolist()
-    denoised = denoiser(score, sde, eps, device)
-    y = x / _at_level(sde, sigmas[0], eps, device)[1]
+    start = time.perf_counter()
+    score, denoised, sigmas, y, g = _levels(score_fn, sde, shape, steps, eps, rho, seed, generator, device)
     with _bar(steps, 'Heun' + (f', churn {churn:g}' if churn else ''), progress) as bar:
         for i, sigma in enumerate(sigmas):
             if i == steps - 1:                                 # the last level: the denoised estimate, no noise
@@ -206,9 +216,7 @@ def sample_heun(
                 y_euler = y + (nxt - sigma) * slope
                 y = y + (nxt - sigma) * (slope + (y_euler - denoised(y_euler, nxt)) / nxt) / 2
             bar.update(1)
-            if callback:                                       # (i, t, x) as for every sampler: x = mean(t) y
-                t, mu, _ = _at_level(sde, sigmas[min(i + 1, steps - 1)], eps, device)
-                callback(i, t, y if i == steps - 1 else mu * y)
+            _report_level(callback, sde, sigmas, i, y, eps, device)
     return SampleResult(y, score.n, time.perf_counter() - start, 'heun-churn' if churn else 'heun')
 
 # %% ../nbs/06_sampling.ipynb #2cc91f10
@@ -223,12 +231,8 @@ def sample_dpmpp_2m(
     seed: int = 0, generator: torch.Generator | None = None, device='cpu', progress: bool = True, callback=None,
 ) -> SampleResult:
     "DPM-Solver++(2M) (Lu et al. 2022) on the probability-flow ODE: second order from one network evaluation per level, reusing the last."
-    if not isinstance(steps, int) or steps < 2: raise ValueError(f'steps must be a whole number >= 2 (the first level and the last), got {steps!r}')
-    start, score = time.perf_counter(), _Counted(score_fn)
-    x, g = _prior(sde, shape, seed, generator, device)
-    sigmas = karras_sigmas(sde, steps, eps, rho).tolist()
-    denoised = denoiser(score, sde, eps, device)
-    y, previous = x / _at_level(sde, sigmas[0], eps, device)[1], None
+    start, previous = time.perf_counter(), None
+    score, denoised, sigmas, y, _ = _levels(score_fn, sde, shape, steps, eps, rho, seed, generator, device)
     with _bar(steps, 'DPM-Solver++(2M)', progress) as bar:
         for i, sigma in enumerate(sigmas):
             d = denoised(y, sigma)
@@ -242,9 +246,7 @@ def sample_dpmpp_2m(
                 y = (sigmas[i + 1] / sigma) * y - math.expm1(-h) * used
                 previous = d
             bar.update(1)
-            if callback:
-                t, mu, _ = _at_level(sde, sigmas[min(i + 1, steps - 1)], eps, device)
-                callback(i, t, y if i == steps - 1 else mu * y)
+            _report_level(callback, sde, sigmas, i, y, eps, device)
     return SampleResult(y, score.n, time.perf_counter() - start, 'dpmpp-2m')
 
 # %% ../nbs/06_sampling.ipynb #f068a748

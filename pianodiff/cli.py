@@ -164,7 +164,7 @@ def _report(rows: dict, name: str, args, r, mem: dict, cfg) -> str:
         '## Borders (share of sounding cells)', '', *borders, ''])
 
 def cmd_evaluate(args) -> dict:
-    "Sample from a trained model and measure how close the clips are to real ones (see the evaluation chapter); writes report.md, report.json and report.png."
+    "Sample from a trained model and measure how close the clips are to real ones (see the evaluation chapter); writes samples.npz, report.md, report.json and report.png."
     import json
     import numpy as np
     from pianodiff.evaluate import eval_config, evaluation_table, nearest_clips, plot_statistics, to_json
@@ -179,22 +179,27 @@ def cmd_evaluate(args) -> dict:
     reference, train = _clips(model, args.split, args.data, args.limit), _clips(model, 'train', args.data, args.limit)
     if len(reference) == 0 or len(train) == 0:
         raise UsageError(f'the {args.split if len(reference) == 0 else "train"} split holds no clips: use more pieces (--limit) or another --data')
-    try: r = sample(model, args.sampler, n=args.n, seed=args.seed, steps=args.steps, progress=False)
-    except ValueError as e: raise UsageError(str(e)) from e
-    rolls = to_rolls(r.x, model, args.threshold).numpy()
-    cfg = eval_config(model.roll_cfg)
-    name = args.sampler
-    rows = evaluation_table({name: rolls}, reference, train, cfg, n_reference_rows=args.n)
+    from pianodiff.evaluate import EvaluationError
+    try:
+        cfg = eval_config(model.roll_cfg)
+        r = sample(model, args.sampler, n=args.n, seed=args.seed, steps=args.steps, progress=False)
+        np.savez_compressed(out / 'samples.npz', x=r.x.numpy())   # the sampling is the expensive part: kept whatever follows
+        rolls = to_rolls(r.x, model, args.threshold).numpy()
+        name = args.sampler
+        rows = evaluation_table({name: rolls}, reference, train, cfg, n_reference_rows=args.n)
+    except (EvaluationError, ValueError) as e: raise UsageError(str(e)) from e
     near = nearest_clips(reference, train, cfg.max_transpose, cfg.max_shift)['distance']
     mem = {'median': float(np.median(near)), 'exact_copies': int((near == 0).sum()), 'n': len(near)}
     paths = {'md': out / 'report.md', 'json': out / 'report.json', 'png': out / 'report.png'}
-    paths['md'].write_text(_report(rows, name, args, r, mem, cfg))
-    paths['json'].write_text(json.dumps({'model': str(args.model), 'sampler': name, 'nfe': r.nfe, 'seconds': r.seconds, 'seed': args.seed,
-                                         'threshold': args.threshold, 'split': args.split, 'config': cfg.to_dict(),
-                                         'memorisation_reference': mem, 'rows': to_json(rows)}, indent=1))
+    part = {k: p.with_name(f'.{p.name}.part') for k, p in paths.items()}   # written aside, renamed together at the end
+    part['md'].write_text(_report(rows, name, args, r, mem, cfg))
+    part['json'].write_text(json.dumps({'model': str(args.model), 'sampler': name, 'nfe': r.nfe, 'seconds': r.seconds, 'seed': args.seed,
+                                        'threshold': args.threshold, 'split': args.split, 'config': cfg.to_dict(),
+                                        'memorisation_reference': mem, 'rows': to_json(rows)}, indent=1))
     fig = plot_statistics({k: rows[k] for k in (name, 'real: training clips', 'baseline: per-pitch Markov')})
-    fig.savefig(paths['png'], dpi=80, bbox_inches='tight')
+    fig.savefig(part['png'], dpi=80, bbox_inches='tight', format='png')
     import matplotlib.pyplot as plt; plt.close(fig)
+    for k in paths: part[k].replace(paths[k])
     g, real = rows[name], rows['real: training clips']
     print(f"{name}: mean OA {g['mean_oa']:.3f} [{g['mean_oa_ci'][0]:.3f}, {g['mean_oa_ci'][1]:.3f}]; real training clips {real['mean_oa']:.3f}; "
           f"Markov baseline {rows['baseline: per-pitch Markov']['mean_oa']:.3f}; exact copies {g['exact_copies']}")

@@ -19,9 +19,9 @@ from .roll import RollConfig, roll_to_midi
 __all__ = ['MUSPY_STATISTICS', 'BEAT_STATISTICS', 'HAND_STATISTICS', 'EvaluationError', 'as_binary_rolls', 'EvalConfig',
            'eval_config', 'note_density', 'sounding_share', 'onsets', 'mean_note_length', 'rhythmic_regularity',
            'top_voice_step', 'repeated_frame_rate', 'pitch_class_transitions', 'to_music', 'muspy_statistics',
-           'clip_statistics', 'kde_kernels', 'overlap', 'compare_statistics', 'bootstrap_interval', 'BernoulliBaseline',
-           'MarkovBaseline', 'shift_roll', 'nearest_clips', 'border_activity', 'evaluate_rolls', 'evaluation_table',
-           'format_table', 'format_statistics', 'to_json', 'plot_statistics']
+           'mean_transitions', 'clip_statistics', 'kde_kernels', 'overlap', 'compare_statistics', 'bootstrap_interval',
+           'BernoulliBaseline', 'MarkovBaseline', 'shift_roll', 'nearest_clips', 'border_activity', 'evaluate_rolls',
+           'evaluation_table', 'format_table', 'format_statistics', 'to_json', 'plot_statistics']
 
 # %% ../nbs/07_evaluate.ipynb #6e6ac68a
 class EvaluationError(ValueError):
@@ -125,7 +125,7 @@ def repeated_frame_rate(rolls: np.ndarray) -> np.ndarray:
 
 # %% ../nbs/07_evaluate.ipynb #ac469e89
 def pitch_class_transitions(rolls: np.ndarray, lowest_pitch: int) -> np.ndarray:
-    "Per clip [n, 12, 12]: how often a pitch class that begins a note is followed, at the next frame where notes begin, by each pitch class; rows sum to 1 over the clip."
+    "Per clip [n, 12, 12]: how often a pitch class that begins a note is followed, at the next frame where notes begin, by each pitch class; the whole matrix sums to 1 (all zeros with fewer than two onset frames)."
     on = onsets(rolls)
     pc = (np.arange(rolls.shape[1]) + lowest_pitch) % 12
     onehot = np.eye(12, dtype=np.float32)[pc]                 # [pitches, 12]
@@ -172,6 +172,11 @@ def muspy_statistics(rolls: np.ndarray, cfg: EvalConfig) -> dict[str, np.ndarray
 HAND_STATISTICS = ('note_density', 'sounding_share', 'mean_note_length', 'rhythmic_regularity', 'top_voice_step',
                    'repeated_frame_rate', 'pitch_class_transition_distance')
 
+def mean_transitions(pct: np.ndarray) -> np.ndarray:
+    "The average pitch-class transition matrix of the clips that have transitions (a clip with fewer than two onset frames has none)."
+    has = pct.sum((1, 2)) > 0
+    return pct[has].mean(0) if has.any() else np.zeros((12, 12), np.float32)
+
 def clip_statistics(
     rolls,  # binary rolls [n, pitches, frames]
     cfg: EvalConfig,  # their representation and the beat
@@ -180,7 +185,7 @@ def clip_statistics(
     "Every per-clip statistic, by name: MusPy's and ours. The pitch-class transition matrix becomes one number per clip, its total-variation distance to the reference set's average matrix."
     r = as_binary_rolls(rolls, 'rolls', cfg)
     pct = pitch_class_transitions(r, cfg.roll.lowest_pitch)
-    ref = pct.mean(0) if transitions is None else transitions
+    ref = mean_transitions(pct) if transitions is None else transitions
     stats = {'note_density': note_density(r), 'sounding_share': sounding_share(r), 'mean_note_length': mean_note_length(r),
              'top_voice_step': top_voice_step(r), 'repeated_frame_rate': repeated_frame_rate(r),
              'pitch_class_transition_distance': np.where(pct.sum((1, 2)) > 0, 0.5 * np.abs(pct - ref).sum((1, 2)), np.nan)}
@@ -317,20 +322,20 @@ def nearest_clips(
     r, tr = as_binary_rolls(rolls, 'rolls'), as_binary_rolls(train, 'train')
     if r.shape[1:] != tr.shape[1:]:
         raise EvaluationError(f"rolls have clips of shape {r.shape[1:]} but train has {tr.shape[1:]}: both must be [pitches, frames] of one representation")
-    T = torch.from_numpy(tr.reshape(len(tr), -1).astype(np.float32))
-    t_size = T.sum(1)
+    Q = torch.from_numpy(r.reshape(len(r), -1).astype(np.float32))
+    q_size = Q.sum(1, keepdim=True)
     best = {'distance': np.full(len(r), np.inf), 'index': np.zeros(len(r), int), 'transpose': np.zeros(len(r), int), 'shift': np.zeros(len(r), int)}
     moves = sorted(((u, s) for u in range(-max_transpose, max_transpose + 1) for s in range(-max_shift, max_shift + 1)),
                    key=lambda m: (abs(m[0]) + abs(m[1]), m))   # the clip as it is first: ties keep the smallest move
-    for u, s in moves:
-        Q = torch.from_numpy(shift_roll(r, u, s).reshape(len(r), -1).astype(np.float32))
+    for u, s in moves:   # the training clips are moved, as the augmentation moved them: an augmented copy is an exact copy
+        T = torch.from_numpy(shift_roll(tr, u, s).reshape(len(tr), -1).astype(np.float32))
         inter = Q @ T.T
-        union = Q.sum(1, keepdim=True) + t_size[None] - inter
+        union = q_size + T.sum(1)[None] - inter
         d = torch.where(union > 0, 1 - inter / union.clamp(min=1), torch.zeros_like(inter))
         dmin, idx = d.min(1)
         better = dmin.numpy() < best['distance']
         best['distance'][better] = dmin.numpy()[better]; best['index'][better] = idx.numpy()[better]
-        best['transpose'][better], best['shift'][better] = -u, -s   # how the training clip was moved to give the clip
+        best['transpose'][better], best['shift'][better] = u, s   # how the training clip was moved to give the clip
     return best
 
 # %% ../nbs/07_evaluate.ipynb #3aded9b3
@@ -362,7 +367,7 @@ def evaluate_rolls(
     r0 = as_binary_rolls(rolls, 'rolls')
     cfg = _config(cfg, r0.shape[1])
     r, ref = as_binary_rolls(r0, 'rolls', cfg), as_binary_rolls(reference, 'reference', cfg)
-    transitions = pitch_class_transitions(ref, cfg.roll.lowest_pitch).mean(0)
+    transitions = mean_transitions(pitch_class_transitions(ref, cfg.roll.lowest_pitch))
     gen_stats, ref_stats = clip_statistics(r, cfg, transitions), clip_statistics(ref, cfg, transitions)
     out = {'n': len(r), 'n_reference': len(ref), **compare_statistics(gen_stats, ref_stats, cfg),
            'means': {s: [float(np.nanmean(gen_stats[s])) if np.isfinite(gen_stats[s]).any() else math.nan,

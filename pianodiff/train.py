@@ -169,7 +169,7 @@ def validation_loss(model, sde, ds: ClipDataset, cfg: TrainConfig, device, batch
     "Mean loss on `ds` with noise levels and draws fixed by `cfg.val_seed`: comparable from epoch to epoch."
     if len(ds) == 0: return float('nan')
     g = torch.Generator().manual_seed(cfg.val_seed)
-    t_all = torch.rand(len(ds), generator=g) * (sde.T - cfg.eps) + cfg.eps
+    t_all = training_times(sde, cfg, len(ds), g)   # the training distribution of noise levels (uniform in t: as before)
     z_all = torch.randn((len(ds), *ds.shape), generator=g)
     was = model.training; model.eval()
     total = 0.0
@@ -234,7 +234,8 @@ def train(
     ckpt = out / 'checkpoint.safetensors'
     if resume and ckpt.exists():
         tensors, header = read_checkpoint(ckpt)
-        same = lambda c: {**{k: c[k] for k in ('roll', 'sde', 'unet')}, 'train': {k: v for k, v in c['train'].items() if k not in ('epochs', 'patience')}}
+        same = lambda c: {'roll': c['roll'], 'sde': c['sde'], 'unet': UNetConfig.from_dict(c['unet']).to_dict(),   # older files: new fields at defaults
+                          'train': {k: v for k, v in TrainConfig.from_dict(c['train']).to_dict().items() if k not in ('epochs', 'patience')}}
         saved, mine = same(header['config']), same(config)   # more epochs or another patience may be asked for when resuming
         if json.dumps(saved, sort_keys=True) != json.dumps(mine, sort_keys=True):
             diff = [k for k in saved if json.dumps(saved[k], sort_keys=True) != json.dumps(mine[k], sort_keys=True)]

@@ -16,7 +16,7 @@ import torch
 
 from .data import ClipDataset, kfold_by_piece, load_chorales, load_maestro, preset, to_model_space
 from .sde import SDE, sigmas_of, times_of
-from .train import EDM_TRAIN, SDE_NAMES, TrainConfig, train
+from .train import EDM_TRAIN, SDE_NAMES, TrainConfig, TrainingDiverged, train
 from .unet import UNetConfig
 
 # %% auto #0
@@ -146,10 +146,11 @@ def tune(
                                 pruner=optuna.pruners.MedianPruner(n_startup_trials=2) if prune else optuna.pruners.NopPruner())
     study.sampler = _sampler(sampler, seed + len(study.trials))   # a resumed study draws anew, not the first run's draws again
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):   # left by a process that was killed
+        study.enqueue_trial(t.params, skip_if_exists=False)                     # queued first: a kill in between loses nothing
         study.tell(t.number, state=TrialState.FAIL)
-        study.enqueue_trial(t.params, skip_if_exists=False)
+    current = {}
     def objective(trial):
-        params = suggest(trial, space)
+        params = current['params'] = suggest(trial, space)
         def report(fold, value):
             trial.report(value, fold)
             if trial.should_prune(): raise optuna.TrialPruned()
@@ -160,7 +161,10 @@ def tune(
     def log(study, trial):
         if progress: print(f'trial {trial.number}: {trial.state.name.lower()} {trial.value if trial.value is not None else ""} {trial.params}', flush=True)
     while (left := n_trials - done()) > 0:
-        study.optimize(objective, n_trials=left, callbacks=[log], catch=())
+        try: study.optimize(objective, n_trials=left, callbacks=[log], catch=(TrainingDiverged,))   # a diverging trial fails alone
+        except KeyboardInterrupt:   # Optuna marks the interrupted trial failed: queue its configuration for the next run
+            if 'params' in current: study.enqueue_trial(current['params'], skip_if_exists=False)
+            raise
     return study
 
 # %% ../nbs/05a_tune.ipynb #e5998f88

@@ -11,7 +11,7 @@ def test_evaluate_writes_report(tmp_path):
              '--seed', '7', '--out', str(out)])
     assert r.returncode == 0, r.stderr
     assert 'mean OA' in r.stdout and 'real training clips' in r.stdout
-    assert sorted(p.name for p in out.iterdir()) == ['report.json', 'report.md', 'report.png']
+    assert sorted(p.name for p in out.iterdir()) == ['report.json', 'report.md', 'report.png', 'samples.npz']
     rep = json.loads((out / 'report.json').read_text())
     assert (rep['sampler'], rep['seed'], rep['split'], rep['threshold']) == ('heun-churn', 7, 'validation', 'density')
     row = rep['rows']['heun-churn']

@@ -27,7 +27,11 @@ __all__ = ['MUSPY_STATISTICS', 'BEAT_STATISTICS', 'HAND_STATISTICS', 'Evaluation
 class EvaluationError(ValueError):
     "Rolls that cannot be evaluated (empty, wrong shape, not binary); the message names the argument and the fix."
 
-def as_binary_rolls(rolls, name: str = 'rolls', cfg: EvalConfig | None = None) -> np.ndarray:
+def as_binary_rolls(
+    rolls,  # [n, pitches, frames] or [n, 1, pitches, frames]: tensor or array of 0 and 1
+    name: str = 'rolls',  # the argument's name, for the error messages
+    cfg=None,  # an `EvalConfig` (below): when given, the pitch count must be its roll's
+) -> np.ndarray:
     "`rolls` as a boolean array [n, pitches, frames], checked: not empty, three (or four, one channel) axes, only 0 and 1."
     if isinstance(rolls, torch.Tensor): rolls = rolls.detach().cpu().numpy()
     r = np.asarray(rolls)

@@ -87,6 +87,12 @@ def trial_setup(params: dict, epochs: int, max_steps_per_epoch: int | None, seed
     return SDE_NAMES[params['sde']](), unet, cfg
 
 # %% ../nbs/05a_tune.ipynb #60772290
+def _some_clips(ds: ClipDataset, n: int | None, seed: int) -> ClipDataset:
+    "`n` clips of `ds` drawn once by `seed` (all of them if `n` is None or not smaller)."
+    if n is None or n >= len(ds): return ds
+    keep = torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))[:n].sort().values
+    return ClipDataset(ds.clips[keep], ds.piece_index[keep], ds.pieces, ds.cfg, ds.skipped, ds.split)
+
 def cross_validate(
     params: dict,  # a configuration (see `suggest`)
     ds: ClipDataset,  # the training clips (the validation and test splits stay untouched)
@@ -96,6 +102,7 @@ def cross_validate(
     seed: int = 0,  # folds, weights and noise
     workdir: str | Path | None = None,  # where the fold runs are written (default: a temporary folder, removed)
     report=None,  # report(fold, running mean) after each fold; may raise to stop (pruning)
+    eval_clips: int | None = None,  # score each fold on this many of its held-out clips (a fixed draw), or on all
 ) -> list[float]:
     "The held-out denoising error of `params` on each of `k` folds by piece."
     sde, unet, cfg = trial_setup(params, epochs, max_steps_per_epoch, seed)
@@ -103,6 +110,7 @@ def cross_validate(
     losses = []
     try:
         for i, (tr, va) in enumerate(kfold_by_piece(ds, k, seed)):
+            va = _some_clips(va, eval_clips, seed)
             run = train(tmp / f'fold{i}', tr, va, sde, unet, cfg, progress=False)
             losses.append(denoising_loss(run['ema'], sde, va, cfg.centered, sigma_data=cfg.sigma_data, seed=seed))
             if report: report(i, float(np.mean(losses)))
@@ -133,6 +141,7 @@ def tune(
     study_name: str = 'pianodiff',  # a name inside the file
     prune: bool = True,  # stop trials worse than the median after a fold
     progress: bool = True,  # print one line per trial
+    eval_clips: int | None = None,  # held-out clips scored per fold (default: all; fewer for quick studies)
 ):
     "Search hyperparameters by K-fold cross-validation; returns the Optuna study, stored in `storage`."
     import optuna
@@ -154,7 +163,7 @@ def tune(
         def report(fold, value):
             trial.report(value, fold)
             if trial.should_prune(): raise optuna.TrialPruned()
-        losses = cross_validate(params, ds, k, epochs, max_steps_per_epoch, seed, report=report)
+        losses = cross_validate(params, ds, k, epochs, max_steps_per_epoch, seed, report=report, eval_clips=eval_clips)
         trial.set_user_attr('fold_losses', losses)
         return float(np.mean(losses))
     def done(): return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)))
@@ -178,6 +187,7 @@ def tune_parser(parser=None):
     p.add_argument('--folds', type=int, default=3, help='cross-validation folds by piece (default 3)')
     p.add_argument('--epochs', type=int, default=2, help='epochs per fold (default 2)')
     p.add_argument('--max-steps-per-epoch', type=int, default=None, help='cut epochs short (quick studies)')
+    p.add_argument('--eval-clips', type=int, default=None, help='score each fold on this many held-out clips (default: all)')
     p.add_argument('--data', default='chorales', help="'chorales' or a MAESTRO folder")
     p.add_argument('--preset', default='default', help='data preset (default: default)')
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces (quick studies)')
@@ -190,7 +200,7 @@ def tune_from_args(args):
     ds = (load_chorales('train', roll_cfg, limit=args.limit, progress=False) if args.data == 'chorales'
           else load_maestro(args.data, 'train', roll_cfg, limit=args.limit, progress=False))
     study = tune(args.storage, ds, args.trials, args.sampler, k=args.folds, epochs=args.epochs,
-                 max_steps_per_epoch=args.max_steps_per_epoch, seed=args.seed)
+                 max_steps_per_epoch=args.max_steps_per_epoch, seed=args.seed, eval_clips=args.eval_clips)
     best = study.best_trial
     print(f'best of {len(study.trials)} trials: trial {best.number}, denoising error {best.value:.4f}, {json.dumps(best.params)}')
     return study

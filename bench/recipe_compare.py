@@ -1,6 +1,6 @@
 """Before and after: trained models compared on the validation split, against issue 11's targets.
 
-    .venv/bin/python bench/recipe_compare.py before=runs/old after=chorales   # about 15 minutes per model on 2 CPU cores
+    .venv/bin/python bench/recipe_compare.py before=runs/old after=chorales   # about 26 minutes per model on 2 CPU cores (the ODE: 16)
     .venv/bin/python bench/recipe_compare.py --test after=chorales             # once, at the end: the test split
     .venv/bin/python bench/recipe_compare.py --smoke chorales                  # a minute: 4 clips, in /tmp/recipe_compare_smoke
 

@@ -1,6 +1,7 @@
 """The hyperparameter study behind the bundled chorale model's recipe (issue 11), stored in bench/study.db.
 
-    .venv/bin/python bench/study.py            # about 20 minutes on 2 CPU cores; rerun to resume or to extend
+    .venv/bin/python bench/study.py            # 8 trials, about 14 minutes on 2 CPU cores
+    .venv/bin/python bench/study.py 20         # reopens bench/study.db and runs 12 more
 
 A Sobol (QMC) study, the quasi-random cousin of the paper's Latin-hypercube search, over learning rate, noise
 schedule (SDE) and recipe (score or EDM). Widths, EMA decay and augmentation are held at the bundled model's values,
@@ -23,8 +24,7 @@ SPACE = SearchSpace(lr=(2e-4, 3e-3), batch_size=(16,), sde=('vp', 'subvp', 've')
 BUDGET = dict(k=2, epochs=1, max_steps_per_epoch=40, seed=0, eval_clips=96)
 
 
-def main(n_trials: int = 10, storage: Path = HERE / 'study.db'):
-    from optuna.trial import TrialState
+def main(n_trials: int = 8, storage: Path = HERE / 'study.db'):
     ds = load_chorales('train', DEFAULT, progress=False)
     t0 = time.perf_counter()
     study = tune(storage, ds, n_trials, 'qmc', SPACE, **BUDGET)
@@ -38,9 +38,8 @@ def main(n_trials: int = 10, storage: Path = HERE / 'study.db'):
               'seconds_this_run': time.perf_counter() - t0}
     (HERE / 'study.json').write_text(json.dumps(result, indent=1))
     table = '| trial | state | denoising error | lr | batch | sde | recipe |\n|---|---|---|---|---|---|---|\n' + '\n'.join(
-        f"| {t['number']} | {t['state'].lower()} | {t['value']:.4f} | {t['params']['lr']:.2e} | {t['params']['batch_size']} | {t['params']['sde']} | {t['params']['recipe']} |"
-        if t['value'] is not None else f"| {t['number']} | {t['state'].lower()} | - | {t['params'].get('lr', 0):.2e} | {t['params'].get('batch_size')} | {t['params'].get('sde')} | {t['params'].get('recipe')} |"
-        for t in trials)
+        f"| {t['number']} | {t['state'].lower()} | {'-' if t['value'] is None else format(t['value'], '.4f')} | {t['params'].get('lr', 0):.2e} | "
+        f"{t['params'].get('batch_size')} | {t['params'].get('sde')} | {t['params'].get('recipe')} |" for t in trials)
     write_section('Hyperparameter study', f"Hyperparameter study ({result['date']})\n\nMachine: {result['machine']}. "
                   f"`python bench/study.py`: Sobol sampler, 2-fold cross-validation by piece on the training split, 40 steps of 16 clips per fold, 96 held-out clips scored per fold; "
                   f"widths 32,64,128, EMA 0.999 and augmentation fixed. Best: trial {best.number}, {json.dumps(best.params)}.\n\n{table}")
@@ -49,4 +48,4 @@ def main(n_trials: int = 10, storage: Path = HERE / 'study.db'):
 
 
 if __name__ == '__main__':
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 8)

@@ -3,6 +3,9 @@
     .venv/bin/python bench/recipe_compare.py before=runs/old after=chorales   # about 26 minutes per model on 2 CPU cores (the ODE: 16)
     .venv/bin/python bench/recipe_compare.py --test after=chorales             # once, at the end: the test split
     .venv/bin/python bench/recipe_compare.py --smoke chorales                  # a minute: 4 clips, in /tmp/recipe_compare_smoke
+    .venv/bin/python bench/recipe_compare.py --rhythm-only edm=runs/old        # 4 minutes: add the rhythm diagnostics to a stored model
+
+Models already in the JSON file and not named again are kept, so a new model is measured beside the stored ones.
 
 A model is a bundled name or a run folder, optionally labelled (`label=folder`).
 
@@ -22,7 +25,7 @@ import numpy as np
 
 from _results import machine, sampled_rolls, write_section
 from pianodiff.data import load_chorales
-from pianodiff.evaluate import eval_config, evaluation_table, format_table, to_json
+from pianodiff.evaluate import eval_config, evaluation_table, format_table, onset_phases, onset_synchrony, to_json
 from pianodiff.train import PRETRAINED_DIR, load_pretrained
 from pianodiff.tune import denoising_loss
 
@@ -48,8 +51,39 @@ def targets(rows: dict) -> dict:
     return out
 
 
+def rhythm(sets: dict, cfg, reference: np.ndarray, train: np.ndarray) -> dict:
+    "Diagnostics beside the OA table: the share of onsets at each phase of the beat, and the mean onset synchrony, per set."
+    sets = {**sets, 'validation clips': reference, 'training clips': train}
+    return {k: {'phases': onset_phases(v.astype(bool), cfg.beat_frames).tolist(), 'synchrony': float(np.nanmean(onset_synchrony(v.astype(bool))))}
+            for k, v in sets.items()}
+
+
+def curve(history: list) -> list:
+    "[epoch, EMA validation loss] per epoch of a run's history."
+    return [[h['epoch'], h['val_loss_ema']] for h in history]
+
+
+def rhythm_only(spec: str, dest: Path = HERE):
+    "Sample the fast sampler's clips again (same seed and count, so the same clips) and store their rhythm diagnostics in the model's entry."
+    label, _, name = spec.rpartition('=')
+    path = dest / 'recipe_compare.json'
+    result = json.loads(path.read_text())
+    model = load_pretrained(name)
+    cfg = eval_config(model.roll_cfg)
+    sets, _ = sampled_rolls(model, ('heun-churn',), result['n'], SEED, label or name)
+    reference, train = (load_chorales(s, model.roll_cfg, progress=False).clips.numpy() for s in ('validation', 'train'))
+    entry = result['models'][label or name]
+    entry['rhythm'] = rhythm(sets, cfg, reference, train)
+    folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
+    if (folder / 'history.json').is_file(): entry['history'] = curve(json.loads((folder / 'history.json').read_text()))
+    path.write_text(json.dumps(result, indent=1))
+
+
 def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validation'):
-    out, t0 = {}, time.perf_counter()
+    t0 = time.perf_counter()
+    path = dest / ('recipe_compare.json' if split == 'validation' else f'recipe_compare_{split}.json')
+    stored = json.loads(path.read_text()) if path.is_file() else {}
+    out = stored.get('models', {}) if (stored.get('seed'), stored.get('n')) == (SEED, n) else {}   # the stored models, measured alike
     for spec in models:
         label, _, name = spec.rpartition('=')
         label = label or name
@@ -65,15 +99,17 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
         history = json.loads((folder / 'history.json').read_text()) if (folder / 'history.json').is_file() else []
         steps = history[-1]['step'] if history else None
         out[label] = {'model': name, 'train': model.config['train'], 'unet': model.config['unet'], 'sde': model.config['sde'],
-                      'steps': steps, 'denoising_error': error, 'cost': cost, 'rows': to_json(rows), 'table': format_table(rows), 'targets': targets(rows)}
+                      'steps': steps, 'denoising_error': error, 'cost': cost, 'rows': to_json(rows), 'table': format_table(rows), 'targets': targets(rows),
+                      'rhythm': rhythm(sets, cfg, reference, train), 'history': curve(history)}
         print(f'{label}: denoising error {error:.4f}', flush=True)
         print(out[label]['table'], '\n', json.dumps(out[label]['targets'], indent=1), flush=True)
+    seconds = {**stored.get('seconds_by_run', {}), ' '.join(models): time.perf_counter() - t0}
     result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'threshold': 'midpoint',
-              'split': split, 'models': out, 'seconds': time.perf_counter() - t0}
+              'split': split, 'models': out, 'seconds_by_run': seconds}
     dest.mkdir(parents=True, exist_ok=True)
-    (dest / ('recipe_compare.json' if split == 'validation' else f'recipe_compare_{split}.json')).write_text(json.dumps(result, indent=1))
+    path.write_text(json.dumps(result, indent=1))
     if dest != HERE: return result
-    body = (f"Recipe comparison{'' if split == 'validation' else f' ({split} split)'} ({result['date']})\n\nMachine: {result['machine']}. `python bench/recipe_compare.py {' '.join(models)}`: "
+    body = (f"Recipe comparison{'' if split == 'validation' else f' ({split} split)'} ({result['date']})\n\nMachine: {result['machine']}. `python bench/recipe_compare.py {'' if split == 'validation' else '--test '}{' '.join(models)}` (models stored before kept): "
             f"{n} clips per sampler, seed {SEED}, midpoint rule, against the {split} split.\n\n"
             + '\n\n'.join(f"### {k}\n\nHeld-out denoising error (EDM weighting, 8 fixed levels): {m['denoising_error']:.4f}\n\n{m['table']}\n\nTargets: " + '; '.join(f"{t}: {'met' if v['met'] else 'not met'}" for t, v in m['targets'].items())
                           for k, m in out.items()))
@@ -82,6 +118,8 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
 
 if __name__ == '__main__':
     smoke, test = '--smoke' in sys.argv, '--test' in sys.argv
+    if '--rhythm-only' in sys.argv:
+        rhythm_only(sys.argv[sys.argv.index('--rhythm-only') + 1]); sys.exit()
     models = [a for a in sys.argv[1:] if not a.startswith('--')] or ['chorales']
     split = 'test' if test else 'validation'
     main(models, 4, Path('/tmp/recipe_compare_smoke'), split) if smoke else main(models, split=split)

@@ -405,7 +405,10 @@ class Augment:
     "Random transposition and time shift of clips: the paper's suggested data augmentation."
     max_transpose: int = 3  # semitones up or down; only shifts that keep every note in range are drawn
     max_shift: int = 2      # frames earlier or later, filled with silence
+    shift_step: int = 1     # shifts are whole multiples of this (frames per beat keeps every note on its beat)
     def __post_init__(self):
+        if isinstance(self.shift_step, bool) or not isinstance(self.shift_step, int) or self.shift_step < 1:
+            raise ValueError(f"Augment.shift_step must be a whole number >= 1, got {self.shift_step!r}")
         for name in ('max_transpose', 'max_shift'):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
@@ -418,7 +421,8 @@ def augment_clip(clip: torch.Tensor, aug: Augment, generator: torch.Generator | 
     lo, hi = -min(aug.max_transpose, int(rows[0])), min(aug.max_transpose, clip.shape[1] - 1 - int(rows[-1]))
     up = int(torch.randint(lo, hi + 1, (), generator=generator))
     m = min(aug.max_shift, clip.shape[2] - 1)  # never shift a clip out of itself
-    shift = int(torch.randint(-m, m + 1, (), generator=generator)) if m > 0 else 0
+    k = m // aug.shift_step   # the largest shift, in steps
+    shift = aug.shift_step * int(torch.randint(-k, k + 1, (), generator=generator)) if k > 0 else 0
     out = torch.zeros_like(clip)
     p, t = clip.shape[1], clip.shape[2]
     src_p, dst_p = slice(max(0, -up), p - max(0, up)), slice(max(0, up), p - max(0, -up))

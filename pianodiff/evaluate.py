@@ -18,10 +18,11 @@ from .roll import RollConfig, roll_to_midi
 # %% auto #0
 __all__ = ['MUSPY_STATISTICS', 'BEAT_STATISTICS', 'HAND_STATISTICS', 'EvaluationError', 'as_binary_rolls', 'EvalConfig',
            'eval_config', 'note_density', 'sounding_share', 'onsets', 'mean_note_length', 'rhythmic_regularity',
-           'top_voice_step', 'repeated_frame_rate', 'pitch_class_transitions', 'to_music', 'muspy_statistics',
-           'mean_transitions', 'clip_statistics', 'kde_kernels', 'overlap', 'compare_statistics', 'bootstrap_interval',
-           'BernoulliBaseline', 'MarkovBaseline', 'shift_roll', 'nearest_clips', 'border_activity', 'evaluate_rolls',
-           'evaluation_table', 'format_table', 'format_statistics', 'to_json', 'plot_statistics']
+           'onset_phases', 'onset_synchrony', 'top_voice_step', 'repeated_frame_rate', 'pitch_class_transitions',
+           'to_music', 'muspy_statistics', 'mean_transitions', 'clip_statistics', 'kde_kernels', 'overlap',
+           'compare_statistics', 'bootstrap_interval', 'BernoulliBaseline', 'MarkovBaseline', 'shift_roll',
+           'nearest_clips', 'border_activity', 'evaluate_rolls', 'evaluation_table', 'format_table',
+           'format_statistics', 'to_json', 'plot_statistics']
 
 # %% ../nbs/07_evaluate.ipynb #6e6ac68a
 class EvaluationError(ValueError):
@@ -109,6 +110,20 @@ def rhythmic_regularity(rolls: np.ndarray, beat_frames: int) -> np.ndarray:
     by_phase = on[:, :t].reshape(len(on), -1, beat_frames).sum(1)  # whole beats only, so that no phase is favoured
     total = by_phase.sum(1)
     with np.errstate(invalid='ignore', divide='ignore'): return np.where(total > 0, by_phase.max(1) / np.maximum(total, 1), np.nan)
+
+# %% ../nbs/07_evaluate.ipynb #178ccd65
+def onset_phases(rolls: np.ndarray, beat_frames: int) -> np.ndarray:
+    "Share of all onsets of `rolls` [n, pitches, frames] at each phase 0..beat_frames-1 of the beat (frame 0 on a beat); whole beats only."
+    on = onsets(rolls).sum((0, 1))  # onsets per frame, over clips and pitches
+    t = len(on) // beat_frames * beat_frames
+    by_phase = on[:t].reshape(-1, beat_frames).sum(0).astype(float)
+    return by_phase / by_phase.sum() if by_phase.sum() else np.full(beat_frames, np.nan)
+
+def onset_synchrony(rolls: np.ndarray) -> np.ndarray:
+    "Per clip: mean number of notes that begin in a frame where any note begins (chords struck together score high); NaN without onsets."
+    per_frame = onsets(rolls).sum(1)  # [n, frames]
+    hits = (per_frame > 0).sum(1)
+    with np.errstate(invalid='ignore', divide='ignore'): return np.where(hits > 0, per_frame.sum(1) / np.maximum(hits, 1), np.nan)
 
 # %% ../nbs/07_evaluate.ipynb #f8c6a889
 def top_voice_step(rolls: np.ndarray) -> np.ndarray:

@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['UNetConfig', 'GaussianFourierFeatures', 'ResBlock', 'SelfAttention', 'UNet', 'count_parameters', 'unet_summary',
-           'benchmark_unet']
+__all__ = ['UNetConfig', 'GaussianFourierFeatures', 'beat_clock', 'ResBlock', 'SelfAttention', 'UNet', 'count_parameters',
+           'unet_summary', 'benchmark_unet']
 
 # %% ../nbs/04_unet.ipynb #76463e56
 @dataclass(frozen=True)
@@ -32,11 +32,15 @@ class UNetConfig:
     dropout: float = 0.0              # dropout inside residual blocks
     preconditioning: str = 'score'    # 'score': output / std(t); 'edm': the denoiser of Karras et al. (2022), returned as a score
     sigma_data: float = 0.5           # the data's standard deviation, for preconditioning='edm'
+    beat_frames: int | None = None    # frames per beat: the network also sees where each frame falls in the beat (see `beat_clock`)
 
     def __post_init__(self):
         if self.preconditioning not in ('score', 'edm'):
             raise ValueError(f"UNetConfig.preconditioning must be 'score' or 'edm', got {self.preconditioning!r}")
         if not self.sigma_data > 0: raise ValueError(f"UNetConfig.sigma_data must be > 0, got {self.sigma_data!r}")
+        b = self.beat_frames
+        if b is not None and (isinstance(b, bool) or not isinstance(b, int) or b < 2):
+            raise ValueError(f"UNetConfig.beat_frames must be a whole number >= 2 (frames per beat) or None, got {b!r}")
         object.__setattr__(self, 'channels', tuple(int(c) for c in self.channels))
         if not self.channels or self.res_blocks < 1: raise ValueError("UNetConfig: channels must be non-empty and res_blocks >= 1")
         bad = [c for c in self.channels if c % self.groups]
@@ -60,6 +64,14 @@ class GaussianFourierFeatures(nn.Module):
     def forward(self, t: torch.Tensor) -> torch.Tensor:
         a = 2 * math.pi * t[:, None] * self.W[None]
         return torch.cat([a.sin(), a.cos()], dim=1)
+
+def beat_clock(
+    x: torch.Tensor,  # rolls [batch, channels, pitches, frames]; their first frame is on a beat
+    beat_frames: int,  # frames per beat
+) -> torch.Tensor:
+    "Two channels [batch, 2, pitches, frames]: cos and sin of 2 pi frame / beat_frames, the phase of each frame in its beat."
+    a = 2 * math.pi * torch.arange(x.shape[-1], device=x.device, dtype=x.dtype) / beat_frames
+    return torch.stack([a.cos(), a.sin()]).reshape(1, 2, 1, -1).expand(len(x), 2, x.shape[2], -1)
 
 # %% ../nbs/04_unet.ipynb #7bc7ef88
 class ResBlock(nn.Module):
@@ -102,7 +114,7 @@ class UNet(nn.Module):
         self.cfg, self.marginal_std, self.marginal_prob = cfg, marginal_std, marginal_prob
         chs, E = cfg.channels, cfg.embed_dim
         self.time = nn.Sequential(GaussianFourierFeatures(E, cfg.fourier_scale), nn.Linear(E, E), nn.SiLU(), nn.Linear(E, E))
-        self.conv_in = nn.Conv2d(cfg.in_channels, chs[0], 3, padding=1)
+        self.conv_in = nn.Conv2d(cfg.in_channels + (2 if cfg.beat_frames else 0), chs[0], 3, padding=1)
         block = lambda a, b: ResBlock(a, b, E, cfg.groups, cfg.dropout)
         self.down, self.downsample = nn.ModuleList(), nn.ModuleList()
         prev = chs[0]
@@ -144,6 +156,7 @@ class UNet(nn.Module):
         "The raw network F(x, noise): the U-Net itself, conditioned on `noise` [batch] (the time t, or EDM's c_noise)."
         t = noise
         P, T, m = x.shape[2], x.shape[3], self.cfg.multiple
+        if self.cfg.beat_frames: x = torch.cat([x, beat_clock(x, self.cfg.beat_frames)], dim=1)
         h = F.pad(x, (0, -T % m, 0, -P % m))
         emb = self.time(t.to(x.dtype))
         h = self.conv_in(h)

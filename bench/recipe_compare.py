@@ -18,7 +18,7 @@ bench/RESULTS.md. The targets (issue 11), each reported as met or not:
 - the deterministic samplers (ode, heun) within 0.05 mean OA of the stochastic one (heun-churn);
 - at <= 20 NFE (dpmpp-2m) within 0.05 mean OA of the 49-NFE result;
 - rhythmic regularity: the fast sampler's OA on that statistic within the interval of the real-vs-real row."""
-import datetime, json, sys, time
+import datetime, hashlib, json, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -51,11 +51,17 @@ def targets(rows: dict) -> dict:
     return out
 
 
-def rhythm(sets: dict, cfg, reference: np.ndarray, train: np.ndarray) -> dict:
+def rhythm(sets: dict, cfg, reference: np.ndarray, train: np.ndarray, split: str = 'validation') -> dict:
     "Diagnostics beside the OA table: the share of onsets at each phase of the beat, and the mean onset synchrony, per set."
-    sets = {**sets, 'validation clips': reference, 'training clips': train}
+    sets = {**sets, f'{split} clips': reference, 'training clips': train}
     return {k: {'phases': onset_phases(v.astype(bool), cfg.beat_frames).tolist(), 'synchrony': float(np.nanmean(onset_synchrony(v.astype(bool))))}
             for k, v in sets.items()}
+
+
+def weights_id(name: str) -> str:
+    "SHA-256 of a model's weights file: which weights an entry measured, whatever the name points at later."
+    folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
+    return hashlib.sha256((folder / 'model.safetensors').read_bytes()).hexdigest()
 
 
 def curve(history: list) -> list:
@@ -68,11 +74,13 @@ def rhythm_only(spec: str, dest: Path = HERE):
     label, _, name = spec.rpartition('=')
     path = dest / 'recipe_compare.json'
     result = json.loads(path.read_text())
+    entry = result['models'][label or name]
+    if result.get('seed') != SEED or entry.get('weights_sha256', weights_id(name)) != weights_id(name):
+        raise SystemExit(f"{path}: the entry {label or name!r} was measured with other weights or another seed than {name!r}; measure it again in full")
     model = load_pretrained(name)
     cfg = eval_config(model.roll_cfg)
     sets, _ = sampled_rolls(model, ('heun-churn',), result['n'], SEED, label or name)
     reference, train = (load_chorales(s, model.roll_cfg, progress=False).clips.numpy() for s in ('validation', 'train'))
-    entry = result['models'][label or name]
     entry['rhythm'] = rhythm(sets, cfg, reference, train)
     folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
     if (folder / 'history.json').is_file(): entry['history'] = curve(json.loads((folder / 'history.json').read_text()))
@@ -100,7 +108,8 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
         steps = history[-1]['step'] if history else None
         out[label] = {'model': name, 'train': model.config['train'], 'unet': model.config['unet'], 'sde': model.config['sde'],
                       'steps': steps, 'denoising_error': error, 'cost': cost, 'rows': to_json(rows), 'table': format_table(rows), 'targets': targets(rows),
-                      'rhythm': rhythm(sets, cfg, reference, train), 'history': curve(history)}
+                      'rhythm': rhythm(sets, cfg, reference, train, split), 'history': curve(history),
+                      'weights_sha256': weights_id(name), 'date': str(datetime.date.today()), 'machine': machine()}
         print(f'{label}: denoising error {error:.4f}', flush=True)
         print(out[label]['table'], '\n', json.dumps(out[label]['targets'], indent=1), flush=True)
     seconds = {**stored.get('seconds_by_run', {}), ' '.join(models): time.perf_counter() - t0}

@@ -249,6 +249,9 @@ def train(
         warnings.warn(f"resume=True but {ckpt} does not exist: starting a new run")
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     aug = Augment(cfg.max_transpose, cfg.max_shift, unet_cfg.beat_frames or 1) if cfg.augment else Augment(0, 0)   # a beat clock: shifts by whole beats
+    if cfg.augment and unet_cfg.beat_frames and 0 < cfg.max_shift < unet_cfg.beat_frames and rank == 0:
+        warnings.warn(f"max_shift={cfg.max_shift} is less than a beat ({unet_cfg.beat_frames} frames): with a beat clock, time shifts are whole beats, "
+                      "so there will be none; set max_shift to a multiple of beat_frames (or 0)")
     paths = {'checkpoint': ckpt, 'model': out / 'model.safetensors', 'config': out / 'config.json', 'loss_plot': out / 'loss.png'}
     from tqdm.auto import tqdm
     for epoch in range(start_epoch, cfg.epochs):
@@ -349,7 +352,7 @@ def train_parser(parser=None):
     p.add_argument('--uncentered', action='store_true', help='train on 0/1 rolls as the paper code does (default: 2x-1)')
     p.add_argument('--edm', action='store_true', help='the EDM recipe: preconditioned U-Net, log-normal noise levels, EDM loss weighting')
     p.add_argument('--beat-frames', type=int, default=None, help='frames per beat: the network sees the phase of the beat, and time shifts are whole beats')
-    p.add_argument('--max-shift', type=int, default=d.max_shift, help=f'largest time shift when augmenting, in frames (default: {d.max_shift})')
+    p.add_argument('--max-shift', type=int, default=None, help=f'largest time shift when augmenting, in frames (default: the recipe\'s, {d.max_shift})')
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick runs)')
     p.add_argument('--resume', action='store_true', help='continue from the run folder\'s checkpoint')
     p.add_argument('--device', default=None); p.add_argument('--quiet', action='store_true')
@@ -370,7 +373,7 @@ def train_from_args(args) -> dict:
     recipe = EDM_TRAIN if getattr(args, 'edm', False) else TrainConfig()
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
                   patience=args.patience, seed=args.seed, max_steps_per_epoch=args.max_steps_per_epoch,
-                  augment=not args.no_augment, centered=not args.uncentered, max_shift=getattr(args, 'max_shift', recipe.max_shift))
+                  augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift)
     data = {'dataset': args.data if args.data == 'chorales' else 'maestro', 'preset': args.preset, 'limit': args.limit}
     return train(args.out, tr, va, SDE_NAMES[args.sde](), unet_cfg, cfg, resume=args.resume, device=args.device,
                  progress=not args.quiet, data=data)

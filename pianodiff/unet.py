@@ -70,8 +70,8 @@ def beat_clock(
     beat_frames: int,  # frames per beat
 ) -> torch.Tensor:
     "Two channels [batch, 2, pitches, frames]: cos and sin of 2 pi frame / beat_frames, the phase of each frame in its beat."
-    a = 2 * math.pi * torch.arange(x.shape[-1], device=x.device, dtype=x.dtype) / beat_frames
-    return torch.stack([a.cos(), a.sin()]).reshape(1, 2, 1, -1).expand(len(x), 2, x.shape[2], -1)
+    a = 2 * math.pi * (torch.arange(x.shape[-1], device=x.device) % beat_frames).float() / beat_frames   # exact in any dtype
+    return torch.stack([a.cos(), a.sin()]).to(x.dtype).reshape(1, 2, 1, -1).expand(len(x), 2, x.shape[2], -1)
 
 # %% ../nbs/04_unet.ipynb #7bc7ef88
 class ResBlock(nn.Module):

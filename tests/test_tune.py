@@ -36,7 +36,8 @@ def test_study_resumes_after_kill(tmp_path):
     finished = [t.state for t in after if t.state in (TrialState.COMPLETE, TrialState.PRUNED)]
     assert len(finished) == 3 and TrialState.COMPLETE in finished   # three finished in all (the pruner may stop a bad one)
     assert after[killed[0].number].state == TrialState.FAIL                 # the killed trial is marked failed ...
-    assert killed[0].params in [t.params for t in after[len(before):]]  # ... and its configuration run again
+    # ... and its configuration run again; it may have been killed before every parameter was drawn, and the retry draws the rest
+    assert any(killed[0].params.items() <= t.params.items() for t in after[len(before):]), (killed[0].params, [t.params for t in after[len(before):]])
     assert [t.params for t in after[:len(before)] if t.state == TrialState.COMPLETE] == done_before   # finished trials kept
 
 

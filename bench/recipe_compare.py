@@ -4,6 +4,7 @@
     .venv/bin/python bench/recipe_compare.py --test after=chorales             # once, at the end: the test split
     .venv/bin/python bench/recipe_compare.py --smoke chorales                  # a minute: 4 clips, in /tmp/recipe_compare_smoke
     .venv/bin/python bench/recipe_compare.py --rhythm-only edm=runs/old        # 4 minutes: add the rhythm diagnostics to a stored model
+    .venv/bin/python bench/recipe_compare.py --results-only                     # rewrite its RESULTS.md sections from the stored JSON files
 
 Models already in the JSON file and not named again are kept, so a new model is measured beside the stored ones.
 
@@ -26,6 +27,7 @@ import numpy as np
 from _results import machine, sampled_rolls, write_section
 from pianodiff.data import load_chorales
 from pianodiff.evaluate import eval_config, evaluation_table, format_table, onset_phases, onset_synchrony, to_json
+from pianodiff.sampling import SAMPLERS as SAMPLER_DEFAULTS
 from pianodiff.train import PRETRAINED_DIR, load_pretrained
 from pianodiff.tune import denoising_loss
 
@@ -109,6 +111,7 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
         out[label] = {'model': name, 'train': model.config['train'], 'unet': model.config['unet'], 'sde': model.config['sde'],
                       'steps': steps, 'denoising_error': error, 'cost': cost, 'rows': to_json(rows), 'table': format_table(rows), 'targets': targets(rows),
                       'rhythm': rhythm(sets, cfg, reference, train, split), 'history': curve(history),
+                      'sampler_settings': {s: SAMPLER_DEFAULTS[s][1] for s in cost},   # the defaults at the time (the churn was chosen again once)
                       'weights_sha256': weights_id(name), 'date': str(datetime.date.today()), 'machine': machine()}
         print(f'{label}: denoising error {error:.4f}', flush=True)
         print(out[label]['table'], '\n', json.dumps(out[label]['targets'], indent=1), flush=True)
@@ -118,15 +121,27 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
     dest.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=1))
     if dest != HERE: return result
-    body = (f"Recipe comparison{'' if split == 'validation' else f' ({split} split)'} ({result['date']})\n\nMachine: {result['machine']}. `python bench/recipe_compare.py {'' if split == 'validation' else '--test '}{' '.join(models)}` (models stored before kept): "
-            f"{n} clips per sampler, seed {SEED}, midpoint rule, against the {split} split.\n\n"
-            + '\n\n'.join(f"### {k}\n\nHeld-out denoising error (EDM weighting, 8 fixed levels): {m['denoising_error']:.4f}\n\n{m['table']}\n\nTargets: " + '; '.join(f"{t}: {'met' if v['met'] else 'not met'}" for t, v in m['targets'].items())
-                          for k, m in out.items()))
-    write_section('Recipe comparison' + ('' if split == 'validation' else f' ({split} split)'), body)
+    write_results(result, models)
 
+
+def write_results(result: dict, models: list[str]):
+    "The JSON's section of bench/RESULTS.md: each entry with the weights it measured, its table and its targets."
+    split = result['split']
+    body = (f"Recipe comparison{'' if split == 'validation' else f' ({split} split)'} ({result['date']})\n\nMachine: {result['machine']}. `python bench/recipe_compare.py {'' if split == 'validation' else '--test '}{' '.join(models)}` (models stored before kept): "
+            f"{result['n']} clips per sampler, seed {result['seed']}, midpoint rule, against the {split} split.\n\n"
+            + '\n\n'.join(f"### {k}\n\nModel: {m['model']} (weights SHA-256 {m.get('weights_sha256', '?')[:12]}...; {m['steps']} training steps); sampler settings: "
+                          + '; '.join(f"{s} {v or 'defaults'}" for s, v in m.get('sampler_settings', {}).items())
+                          + f".\n\nHeld-out denoising error (EDM weighting, 8 fixed levels): {m['denoising_error']:.4f}\n\n{m['table']}\n\nTargets: "
+                          + '; '.join(f"{t}: {'met' if v['met'] else 'not met'}" for t, v in m['targets'].items())
+                          for k, m in result['models'].items()))
+    write_section('Recipe comparison' + ('' if split == 'validation' else f' ({split} split)'), body)
 
 if __name__ == '__main__':
     smoke, test = '--smoke' in sys.argv, '--test' in sys.argv
+    if '--results-only' in sys.argv:   # rewrite the RESULTS.md sections from the stored JSON files
+        for name in ('recipe_compare.json', 'recipe_compare_test.json'):
+            r = json.loads((HERE / name).read_text()); write_results(r, ['cooldown=chorales'])
+        sys.exit()
     if '--rhythm-only' in sys.argv:
         rhythm_only(sys.argv[sys.argv.index('--rhythm-only') + 1]); sys.exit()
     models = [a for a in sys.argv[1:] if not a.startswith('--')] or ['chorales']

@@ -50,9 +50,11 @@ def _reference(args, out: Path, cfg: RollConfig) -> dict:
     return _write(roll, out / f'chorale_{name}', cfg, f'{args.work} (music21 corpus)')
 
 def _load_model(name: str):
-    from pianodiff.train import CheckpointError, load_pretrained
-    try: return load_pretrained(name)
+    from pianodiff.train import CheckpointError, licence_notice, load_pretrained
+    try: model = load_pretrained(name)
     except (CheckpointError, FileNotFoundError) as e: raise UsageError(str(e)) from e
+    if (notice := licence_notice(model)): print(notice)   # e.g. weights trained on MAESTRO: CC BY-NC-SA 4.0
+    return model
 
 def _generate(model, sampler: str, n: int, seed: int, steps, out: Path, threshold='density') -> dict:
     "Sample `n` clips and write each as MIDI, WAV and PNG; returns a summary row."
@@ -127,7 +129,7 @@ def cmd_train(args) -> dict:
     try: return train_from_args(args)
     except (CheckpointError, DatasetError, FileNotFoundError, TrainingDiverged) as e: raise UsageError(str(e)) from e
     except ValueError as e:
-        if 'UNetConfig' in str(e) or 'preset' in str(e): raise UsageError(str(e)) from e
+        if any(w in str(e) for w in ('UNetConfig', 'TrainConfig', 'preset')): raise UsageError(str(e)) from e
         raise
 
 def _clips(model, split: str, data: str | None, limit: int | None):
@@ -256,7 +258,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--seed', type=int, default=0, help='random seed (default: 0); report on seeds that chose nothing')
     p.add_argument('--split', default='validation', choices=['validation', 'test'], help='the real clips to compare with (default: validation; use test once, at the end)')
     p.add_argument('--threshold', default='density', help="'density' (match the training set), 'midpoint' or a number")
-    p.add_argument('--data', default=None, help="the model's data: default from its configuration ('chorales'); a MAESTRO folder for MAESTRO models")
+    p.add_argument('--data', default=None, help="the model's data: default from its configuration ('chorales'); a MAESTRO folder or zip for MAESTRO models")
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick checks)')
     p.add_argument('--out', default='out/evaluate', help='output folder (default: out/evaluate)')
     p.set_defaults(func=cmd_evaluate)

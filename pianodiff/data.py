@@ -15,14 +15,14 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from .roll import MidiReadError, RollConfig, cache_dir, corpus_midi, midi_to_roll, pitch_name, plot_roll, split_clips
+from .roll import MidiReadError, RollConfig, cache_dir, corpus_midi, load_midi, midi_from_bytes, midi_to_roll, pitch_name, plot_roll, split_clips
 
 # %% auto #0
 __all__ = ['PAPER', 'PAPER_FIRST_CLIP', 'DEFAULT', 'PRESETS', 'MAESTRO_V3_URL', 'MAESTRO_CSV', 'MAESTRO_COLUMNS', 'SPLITS',
            'CORPUS_VERSION', 'preset', 'DatasetError', 'download_maestro', 'find_csv', 'read_maestro_csv',
-           'ClipDataset', 'load_maestro', 'content_key', 'drop_duplicates', 'chorale_corpus', 'load_chorales',
-           'corpus_duplicates', 'maestro_archive', 'dataset_stats', 'pitch_histogram', 'to_model_space',
-           'from_model_space', 'Augment', 'augment_clip', 'make_loader', 'kfold_by_piece']
+           'ClipDataset', 'dataset_name', 'load_maestro', 'content_key', 'drop_duplicates', 'chorale_corpus',
+           'load_chorales', 'corpus_duplicates', 'maestro_archive', 'dataset_stats', 'pitch_histogram',
+           'to_model_space', 'from_model_space', 'Augment', 'augment_clip', 'make_loader', 'kfold_by_piece']
 
 # %% ../nbs/01_data.ipynb #4efe3886
 PAPER = RollConfig(fs=1, lowest_pitch=56, highest_pitch=84, binary=True, min_note_frames=0, clip_frames=28, min_active=0.0)
@@ -151,11 +151,15 @@ def find_csv(root: str | Path) -> Path:
     raise FileNotFoundError(f"no {MAESTRO_CSV} in {root}" + (f" (and {len(csvs)} other CSV files, which is ambiguous)" if csvs else "")
                             + f": download MAESTRO with download_maestro(...) or pass the folder that holds {MAESTRO_CSV}")
 
-def read_maestro_csv(path: str | Path) -> list[dict]:
+def read_maestro_csv(
+    path: str | Path,  # a MAESTRO-format CSV file
+    text: str | None = None,  # its contents, when they come from elsewhere (a zip member); `path` then only names it
+) -> list[dict]:
     "The rows of a MAESTRO-format CSV as dicts, checked: the needed columns exist and every split is train, validation or test."
-    path = Path(path)
     try:
-        with open(path, newline='', encoding='utf-8') as f: rows = list(csv.DictReader(f))
+        if text is None:
+            with open(path, newline='', encoding='utf-8') as f: text = f.read()
+        rows = list(csv.DictReader(io.StringIO(text, newline='')))
     except (UnicodeDecodeError, csv.Error) as e:
         raise DatasetError(f"{path} is not a readable CSV file ({e})") from e
     need = {'canonical_composer', 'canonical_title', 'split', 'midi_filename'}
@@ -169,6 +173,7 @@ def read_maestro_csv(path: str | Path) -> list[dict]:
         if not r['midi_filename']:
             raise DatasetError(f"{path}, line {i}: the midi_filename is empty")
     return rows
+
 
 # %% ../nbs/01_data.ipynb #b62509cb
 class ClipDataset(Dataset):
@@ -198,14 +203,77 @@ class ClipDataset(Dataset):
 # %% ../nbs/01_data.ipynb #fb42dd8f
 _CACHE_VERSION = 1  # bump when the preprocessing changes meaning
 
-def _cache_key(root: Path, rows: list[dict], cfg: RollConfig) -> str:
-    "A hash of the preprocessing (version, preset, pretty_midi's version), the CSV rows and the bytes of every MIDI file."
+class _MaestroFolder:
+    "A dataset in MAESTRO's layout on disk: its CSV rows, each MIDI file parsed, and a fingerprint of each file for the cache."
+    def __init__(self, root):
+        self.csv = find_csv(root); self.root, self.name = self.csv.parent, self.csv.stem
+        self.rows = read_maestro_csv(self.csv)
+    def fingerprint(self, name: str) -> bytes:   # MIDI files are small: hashing all of MAESTRO's takes a fraction of a second
+        p = self.root / name
+        return hashlib.sha256(p.read_bytes()).digest() if p.is_file() else b'missing'
+    def midi(self, name: str): return load_midi(self.root / name)
+    def where(self, name: str) -> str: return str(self.root / name)
+    def close(self): pass
+
+class _MaestroZip:
+    "The same, read from a zip archive (MAESTRO's own, or any zip of a folder in its layout) without unpacking it."
+    def __init__(self, archive):
+        self.archive = Path(archive)
+        try: self.zf = zipfile.ZipFile(self.archive)
+        except (zipfile.BadZipFile, OSError) as e:
+            raise DatasetError(f"{self.archive} is not a readable zip archive ({e}): pass the MAESTRO zip or the folder it unpacks to") from e
+        try:
+            names = [n for n in self.zf.namelist() if not n.endswith('/') and not n.startswith('__MACOSX/')]   # macOS adds resource forks
+            csvs = [n for n in names if n.rsplit('/', 1)[-1] == MAESTRO_CSV] or [n for n in names if n.endswith('.csv')]
+            if len(csvs) != 1:
+                raise DatasetError(f"{self.archive} holds {len(csvs)} CSV files" + (f" ({', '.join(csvs[:3])})" if csvs else '')
+                                   + f": a MAESTRO archive holds one, {MAESTRO_CSV}")
+            self.prefix, self.name = csvs[0][:len(csvs[0]) - len(csvs[0].rsplit('/', 1)[-1])], Path(csvs[0]).stem
+            try: text = self.zf.read(csvs[0]).decode('utf-8')
+            except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, NotImplementedError, RuntimeError) as e:
+                raise DatasetError(f"{self.archive}: its CSV {csvs[0]} cannot be read ({e}); the archive is damaged: download it again") from e
+            self.rows = read_maestro_csv(f'{self.archive}:{csvs[0]}', text)
+        except Exception:
+            self.zf.close(); raise
+    def _info(self, name: str):
+        try: return self.zf.getinfo(self.prefix + name)
+        except KeyError: return None
+    def fingerprint(self, name: str) -> bytes:   # the archive's own CRC-32 and size: nothing is decompressed to check the cache
+        i = self._info(name)
+        return f'{i.CRC:08x}-{i.file_size}'.encode() if i else b'missing'
+    def midi(self, name: str):
+        if self._info(name) is None: raise FileNotFoundError(f'{self.where(name)}: no such member')
+        try: data = self.zf.read(self.prefix + name)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:   # CRC, compression method, encryption
+            raise MidiReadError(f'{self.where(name)} cannot be read from the archive ({e})') from e
+        return midi_from_bytes(data, self.where(name))
+    def where(self, name: str) -> str: return f'{self.archive}:{self.prefix}{name}'
+    def close(self): self.zf.close()
+
+def _maestro_source(root):
+    "A folder or a zip archive, each read the same way."
+    p = Path(root)
+    if p.is_file():
+        if not zipfile.is_zipfile(p):
+            raise DatasetError(f"{p} is a file but not a zip archive: pass the MAESTRO zip (maestro-v3.0.0-midi.zip) or the folder holding {MAESTRO_CSV}")
+        return _MaestroZip(p)
+    return _MaestroFolder(p)
+
+def dataset_name(
+    root: str | Path,  # a folder or zip in MAESTRO's layout
+) -> str:
+    "What a model trained on `root` records as its data: 'maestro' for MAESTRO v3 itself (its own CSV), else the CSV's name (e.g. 'chorales')."
+    src = _maestro_source(root)
+    src.close()
+    return 'maestro' if src.name == Path(MAESTRO_CSV).stem else src.name
+
+def _cache_key(src, rows: list[dict], cfg: RollConfig) -> str:
+    "A hash of the preprocessing (version, preset, pretty_midi's version), the CSV rows and a fingerprint of every MIDI file."
     import pretty_midi
     h = hashlib.sha256(json.dumps([_CACHE_VERSION, cfg.to_dict(), pretty_midi.__version__], sort_keys=True).encode())
     for r in rows:
-        p = root / r['midi_filename']
         h.update(json.dumps(r, sort_keys=True).encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest() if p.is_file() else b'missing')  # MIDI files are small
+        h.update(src.fingerprint(r['midi_filename']))
     return h.hexdigest()[:24]
 
 def _cache_files(key: str) -> tuple[Path, Path]:
@@ -233,46 +301,49 @@ def _save_cache(key: str, ds: ClipDataset):
     tmp_npz.replace(npz); tmp_meta.replace(meta)   # each file appears whole or not at all
 
 def load_maestro(
-    root: str | Path,  # folder holding maestro-v3.0.0.csv (or its parent)
+    root: str | Path,  # folder holding maestro-v3.0.0.csv (or its parent), or a zip archive of one (e.g. maestro-v3.0.0-midi.zip)
     split: str = 'train',  # 'train', 'validation', 'test' or 'all'
     cfg: RollConfig | str = PAPER,  # preprocessing: a RollConfig or a preset name
     limit: int | None = None,  # read only the first `limit` pieces of the split (quick experiments)
     cache: bool = True,  # read and write preprocessed clips in `cache_dir()/clips`
     progress: bool = True,  # show a progress bar
 ) -> ClipDataset:
-    "Clips of one split of MAESTRO v3 (or any folder in its layout), using the dataset's own split; bad files are skipped and reported."
+    "Clips of one split of MAESTRO v3 (or any folder or zip in its layout), using the dataset's own split; bad files are skipped and reported."
     cfg = preset(cfg)
     if split not in SPLITS + ('all',): raise ValueError(f"split must be one of {', '.join(SPLITS)} or 'all', got {split!r}")
-    csv_path = find_csv(root)
-    root = csv_path.parent
-    rows = [r for r in read_maestro_csv(csv_path) if split == 'all' or r['split'] == split][:limit]
-    key = f'{csv_path.stem}-{split}-{_cache_key(root, rows, cfg)}'
-    if cache and (ds := _load_cached(key, cfg, split)) is not None:
-        _report_skipped(ds, csv_path)
-        return ds
-    from tqdm.auto import tqdm
-    clips, index, pieces, skipped = [], [], [], []
-    for r in tqdm(rows, desc=f'{csv_path.parent.name} {split}', unit='piece', disable=not progress):
-        path = root / r['midi_filename']
-        try: piece_clips = split_clips(midi_to_roll(path, cfg), cfg)
-        except FileNotFoundError: skipped.append((r['midi_filename'], 'missing')); continue
-        except MidiReadError as e: skipped.append((r['midi_filename'], str(e).replace(str(path), '').strip())); continue
-        if len(piece_clips) == 0: skipped.append((r['midi_filename'], 'no clip passes the min_active rule')); continue
-        clips.append(piece_clips.to(torch.uint8) if cfg.binary else piece_clips)
-        index.append(torch.full((len(piece_clips),), len(pieces)))
-        pieces.append({k: r.get(k, '') for k in MAESTRO_COLUMNS})
+    src = _maestro_source(root)
+    try:
+        rows = [r for r in src.rows if split == 'all' or r['split'] == split][:limit]
+        key = f'{src.name}-{split}-{_cache_key(src, rows, cfg)}'
+        if cache and (ds := _load_cached(key, cfg, split)) is not None:
+            _report_skipped(ds, root)
+            return ds
+        from tqdm.auto import tqdm
+        clips, index, pieces, skipped = [], [], [], []
+        for r in tqdm(rows, desc=f'{Path(root).name} {split}', unit='piece', disable=not progress):
+            name = r['midi_filename']
+            try: piece_clips = split_clips(midi_to_roll(src.midi(name), cfg), cfg)
+            except FileNotFoundError: skipped.append((name, 'missing')); continue
+            except MidiReadError as e: skipped.append((name, str(e).replace(src.where(name), '').strip())); continue
+            if len(piece_clips) == 0: skipped.append((name, 'no clip passes the min_active rule')); continue
+            clips.append(piece_clips.to(torch.uint8) if cfg.binary else piece_clips)
+            index.append(torch.full((len(piece_clips),), len(pieces)))
+            pieces.append({k: r.get(k, '') for k in MAESTRO_COLUMNS})
+    finally:
+        src.close()
     empty = torch.zeros(0, cfg.n_pitches, cfg.clip_frames, dtype=torch.uint8 if cfg.binary else torch.float32)
     ds = ClipDataset(torch.cat(clips) if clips else empty, torch.cat(index) if index else torch.zeros(0, dtype=torch.long),
                      pieces, cfg, skipped, split)
     if cache: _save_cache(key, ds)
-    _report_skipped(ds, csv_path)
+    _report_skipped(ds, root)
     return ds
 
-def _report_skipped(ds: ClipDataset, csv_path: Path):
+def _report_skipped(ds: ClipDataset, source):
     if ds.skipped:
         names = ', '.join(f for f, _ in ds.skipped[:3]) + (', ...' if len(ds.skipped) > 3 else '')
-        warnings.warn(f"{csv_path}: skipped {len(ds.skipped)} of {len(ds.skipped) + len(ds.pieces)} files ({names}); "
+        warnings.warn(f"{source}: skipped {len(ds.skipped)} of {len(ds.skipped) + len(ds.pieces)} files ({names}); "
                       "see .skipped for each file and reason", stacklevel=3)
+
 
 # %% ../nbs/01_data.ipynb #c32bed59
 CORPUS_VERSION = 2  # 2: exact duplicates dropped before the split is used

@@ -16,10 +16,10 @@ import pretty_midi
 import torch
 
 # %% auto #0
-__all__ = ['SAMPLE_RATE', 'RollConfig', 'cache_dir', 'corpus_midi', 'MidiReadError', 'load_midi', 'sustain_notes',
-           'notes_to_roll', 'midi_notes', 'pitch_name', 'midi_to_roll', 'plot_roll', 'roll_to_midi', 'active_fraction',
-           'split_clips', 'fluidsynth_available', 'default_soundfont', 'midi_to_audio', 'roll_to_audio', 'play',
-           'write_wav', 'save_roll', 'clip_explorer']
+__all__ = ['SAMPLE_RATE', 'RollConfig', 'cache_dir', 'corpus_midi', 'MidiReadError', 'load_midi', 'midi_from_bytes',
+           'sustain_notes', 'notes_to_roll', 'midi_notes', 'pitch_name', 'midi_to_roll', 'plot_roll', 'roll_to_midi',
+           'active_fraction', 'split_clips', 'fluidsynth_available', 'default_soundfont', 'midi_to_audio',
+           'roll_to_audio', 'play', 'write_wav', 'save_roll', 'clip_explorer']
 
 # %% ../nbs/00_roll.ipynb #50ab7be6
 @dataclass(frozen=True)
@@ -121,18 +121,24 @@ def load_midi(
     path = Path(source)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such MIDI file")
     if path.is_dir(): raise MidiReadError(f"{path} is a folder, not a MIDI file")
-    data = path.read_bytes()
-    if not data: raise MidiReadError(f"{path} is empty (0 bytes): the file was not written completely; export or download it again")
+    return midi_from_bytes(path.read_bytes(), str(path))
+
+def midi_from_bytes(
+    data: bytes,  # the bytes of a standard MIDI file (e.g. a member of a zip archive)
+    name: str = 'the MIDI data',  # what to call it in error messages: a file name, or 'archive.zip:member'
+) -> pretty_midi.PrettyMIDI:
+    "Parse MIDI bytes with pretty_midi, raising `MidiReadError` (naming `name`) for anything that is not readable MIDI."
+    if not data: raise MidiReadError(f"{name} is empty (0 bytes): the file was not written completely; export or download it again")
     if data[:4] == b'RIFF' and data[8:12] == b'RMID':
-        raise MidiReadError(f"{path} is a RIFF-wrapped MIDI file (RMID), which is not supported: save it as a standard MIDI file (.mid)")
+        raise MidiReadError(f"{name} is a RIFF-wrapped MIDI file (RMID), which is not supported: save it as a standard MIDI file (.mid)")
     if data[:4] != b'MThd':
-        raise MidiReadError(f"{path} is not a MIDI file: it starts with {data[:4]!r}, a standard MIDI file starts with b'MThd'")
+        raise MidiReadError(f"{name} is not a MIDI file: it starts with {data[:4]!r}, a standard MIDI file starts with b'MThd'")
     try:
         with warnings.catch_warnings():  # harmless in single-instrument files written by notation programs
             warnings.filterwarnings('ignore', message='Tempo, Key or Time signature change events found on non-zero tracks')
             return pretty_midi.PrettyMIDI(io.BytesIO(data))
     except Exception as e:
-        raise MidiReadError(f"{path} could not be parsed as MIDI ({type(e).__name__}: {e}); "
+        raise MidiReadError(f"{name} could not be parsed as MIDI ({type(e).__name__}: {e}); "
                             "the file is probably truncated or corrupt: export or download it again") from e
 
 # %% ../nbs/00_roll.ipynb #3e4b8ab9

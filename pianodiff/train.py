@@ -15,16 +15,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import DEFAULT, PAPER, Augment, ClipDataset, load_chorales, load_maestro, make_loader, preset, to_model_space
+from .data import DEFAULT, PAPER, Augment, ClipDataset, dataset_name, load_chorales, load_maestro, make_loader, preset, to_model_space
 from .roll import RollConfig
 from .score import dsm_loss
 from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE, sigmas_of, times_of
 from .unet import UNet, UNetConfig, count_parameters
 
 # %% auto #0
-__all__ = ['PAPER_TRAIN', 'EDM_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED', 'SDE_NAMES', 'TrainConfig',
-           'sde_to_dict', 'sde_from_dict', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'build_model',
-           'training_times', 'Pretrained', 'validation_loss', 'TrainingDiverged', 'train', 'load_pretrained',
+__all__ = ['PAPER_TRAIN', 'EDM_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED', 'PACKAGE_LICENCE', 'DATA_LICENCES',
+           'SDE_NAMES', 'TrainConfig', 'sde_to_dict', 'sde_from_dict', 'CheckpointError', 'save_checkpoint',
+           'read_checkpoint', 'build_model', 'training_times', 'Pretrained', 'learning_rate', 'validation_loss',
+           'TrainingDiverged', 'train', 'load_pretrained', 'model_licence', 'licence_notice', 'model_card',
            'train_parser', 'train_from_args']
 
 # %% ../nbs/05_train.ipynb #1086d472
@@ -35,6 +36,7 @@ class TrainConfig:
     batch_size: int = 32              # clips per step (the paper: 32)
     lr: float = 2e-4                  # Adam learning rate (the paper: 1e-4)
     warmup_steps: int = 100           # steps of linear learning-rate warm-up (0: none)
+    cooldown_epochs: int = 0          # the last this many epochs lower the learning rate linearly to 0 (0: constant); may change on resume
     grad_clip: float | None = 1.0     # clip the gradient norm to this (None: no clipping)
     ema_decay: float = 0.999          # EMA of the weights; early steps use min(decay, (1 + step) / (10 + step))
     patience: int | None = 10         # stop after this many epochs without a better EMA validation loss (None: never)
@@ -57,6 +59,8 @@ class TrainConfig:
         if self.weighting not in ('standard', 'likelihood', 'edm'):
             raise ValueError(f"TrainConfig.weighting must be 'standard', 'likelihood' or 'edm', got {self.weighting!r}")
         if self.noise not in ('uniform', 'lognormal'): raise ValueError(f"TrainConfig.noise must be 'uniform' or 'lognormal', got {self.noise!r}")
+        if not 0 <= self.cooldown_epochs <= self.epochs:
+            raise ValueError(f"TrainConfig.cooldown_epochs (--cooldown-epochs) must be between 0 and epochs ({self.epochs}), got {self.cooldown_epochs}")
 
     def to_dict(self) -> dict: return asdict(self)
     @classmethod
@@ -159,6 +163,13 @@ class Pretrained:
     @property
     def shape(self) -> tuple: return (self.model.cfg.in_channels, self.roll_cfg.n_pitches, self.roll_cfg.clip_frames)
 
+# %% ../nbs/05_train.ipynb #f32dfa7e
+def learning_rate(cfg: TrainConfig, step: int, epoch: float) -> float:
+    "The learning rate of optimizer step `step` (from 0), taken at `epoch` epochs into training (fractional)."
+    warm = min(1.0, (step + 1) / cfg.warmup_steps) if cfg.warmup_steps else 1.0
+    cool = min(1.0, max(0.0, (cfg.epochs - epoch) / cfg.cooldown_epochs)) if cfg.cooldown_epochs else 1.0
+    return cfg.lr * warm * cool
+
 # %% ../nbs/05_train.ipynb #a4bf8142
 def _ema_update(ema: nn.Module, model: nn.Module, decay: float):
     with torch.no_grad():
@@ -235,8 +246,8 @@ def train(
     if resume and ckpt.exists():
         tensors, header = read_checkpoint(ckpt)
         same = lambda c: {'roll': c['roll'], 'sde': c['sde'], 'unet': UNetConfig.from_dict(c['unet']).to_dict(),   # older files: new fields at defaults
-                          'train': {k: v for k, v in TrainConfig.from_dict(c['train']).to_dict().items() if k not in ('epochs', 'patience')}}
-        saved, mine = same(header['config']), same(config)   # more epochs or another patience may be asked for when resuming
+                          'train': {k: v for k, v in TrainConfig.from_dict(c['train']).to_dict().items() if k not in ('epochs', 'patience', 'cooldown_epochs')}}
+        saved, mine = same(header['config']), same(config)   # more epochs, another patience or a cooldown may be asked for when resuming
         if json.dumps(saved, sort_keys=True) != json.dumps(mine, sort_keys=True):
             diff = [k for k in saved if json.dumps(saved[k], sort_keys=True) != json.dumps(mine[k], sort_keys=True)]
             raise CheckpointError(f"{ckpt} was written with a different {', '.join(diff)} configuration: "
@@ -245,6 +256,7 @@ def train(
         ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith('ema.')})
         opt.load_state_dict(_unflatten_optimizer(tensors, header['optimizer']))
         s = header['state']; history, start_epoch, step, best, since_best = s['history'], s['epoch'], s['step'], s['best'], s['since_best']
+        if header['config']['train'].get('cooldown_epochs', 0) != cfg.cooldown_epochs: since_best = 0   # a new schedule: patience counts afresh
     elif resume and rank == 0:
         warnings.warn(f"resume=True but {ckpt} does not exist: starting a new run")
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
@@ -280,7 +292,7 @@ def train(
             opt.zero_grad(set_to_none=True)
             loss.backward()
             if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            for group in opt.param_groups: group['lr'] = cfg.lr * min(1.0, (step + 1) / cfg.warmup_steps) if cfg.warmup_steps else cfg.lr
+            for group in opt.param_groups: group['lr'] = learning_rate(cfg, step, epoch + i / n_steps)
             opt.step()
             step += 1
             _ema_update(ema, model, min(cfg.ema_decay, (1 + step) / (10 + step)))
@@ -289,7 +301,8 @@ def train(
         bar.close()
         record = {'epoch': epoch + 1, 'step': step, 'train_loss': total / max(count, 1),
                   'val_loss': validation_loss(model, sde, val_ds, cfg, device),
-                  'val_loss_ema': validation_loss(ema, sde, val_ds, cfg, device), 'seconds': time.perf_counter() - started}
+                  'val_loss_ema': validation_loss(ema, sde, val_ds, cfg, device), 'seconds': time.perf_counter() - started,
+                  'lr': opt.param_groups[0]['lr']}   # the rate of the epoch's last step
         history.append(record)
         improved = record['val_loss_ema'] < best
         best, since_best = (record['val_loss_ema'], 0) if improved else (best, since_best + 1)
@@ -333,13 +346,74 @@ def load_pretrained(
         raise CheckpointError(f"{folder / 'model.safetensors'}: the weights do not fit the U-Net its configuration describes ({e})") from e
     return Pretrained(model.to(_select_device(device)).eval().requires_grad_(False), sde, RollConfig.from_dict(config['roll']), config)
 
+# %% ../nbs/05_train.ipynb #43642cf0
+PACKAGE_LICENCE = 'Apache-2.0'
+DATA_LICENCES = {   # dataset -> (licence of weights trained on it, a line on the data, the terms to repeat whenever the weights are used, or None)
+    'maestro': ('CC BY-NC-SA 4.0', 'MAESTRO v3.0.0 (Hawthorne et al. 2019, https://magenta.tensorflow.org/datasets/maestro), '
+                'licensed CC BY-NC-SA 4.0 (https://creativecommons.org/licenses/by-nc-sa/4.0/): weights trained on it are shared '
+                'under the same terms', 'non-commercial use only, with attribution, derivatives under the same licence'),
+    'chorales': (PACKAGE_LICENCE, "the Bach chorales of music21's corpus: the music is in the public domain and the encodings ship "
+                 f"with music21 under its BSD licence; the weights carry the package's licence ({PACKAGE_LICENCE})", None),
+}
+
+def model_licence(config: dict) -> tuple[str, str, str | None]:
+    "The licence of a model's weights, a line on its training data and the terms to repeat when it is used, from its configuration's dataset."
+    dataset = (config.get('data') or {}).get('dataset')
+    if dataset in DATA_LICENCES: return DATA_LICENCES[dataset]
+    what = f'trained on {dataset!r}, which pianodiff does not know' if dataset else 'trained on data its configuration does not name'
+    return ('unknown', f'{what}: check the terms of that data before sharing the weights or what they generate', None)
+
+def licence_notice(pretrained) -> str | None:
+    "One line to show whenever a model whose weights carry restrictions (MAESTRO's CC BY-NC-SA 4.0) or unknown terms is used; None otherwise."
+    licence, data_line, terms = model_licence(pretrained.config)
+    if licence == PACKAGE_LICENCE: return None
+    if licence == 'unknown': return f'note: this model was {data_line}'
+    return f'note: this model was trained on {data_line.split(" (")[0]}; its weights are licensed {licence}: {terms}'
+
+# %% ../nbs/05_train.ipynb #0f512c59
+def model_card(
+    name: str | Path,  # a bundled model or a run folder (config.json; training.json and metrics.json when present)
+) -> str:
+    "A model card in Markdown: data, network, SDE, training command and cost, measured quality and licence."
+    folder = PRETRAINED_DIR / str(name) if str(name) in PRETRAINED else Path(name)
+    config = json.loads((folder / 'config.json').read_text())
+    read = lambda f: json.loads((folder / f).read_text()) if (folder / f).is_file() else None
+    info, history, metrics = read('training.json'), read('history.json'), read('metrics.json')
+    d, r = config['data'], config['roll']   # older files lack newer fields: read them at their defaults, as load_pretrained does
+    u, t = UNetConfig.from_dict(config['unet']).to_dict(), TrainConfig.from_dict(config['train']).to_dict()
+    licence, data_line, _ = model_licence(config)
+    lines = [f'# Model card: {Path(name).name}', '',
+             f"Trained by pianodiff {config.get('pianodiff', '?')} (the training chapter of the book tells how).", '',
+             '## Data', '',
+             f"{d.get('dataset')}, preset {d.get('preset')}: {d.get('train_clips')} training and {d.get('val_clips')} validation clips (when it was trained) of "
+             f"{r['clip_frames']} frames at {r['fs']:g} frame{'s' if r['fs'] != 1 else ''} per second ({r['clip_frames'] / r['fs']:g} s), MIDI pitches "
+             f"{r['lowest_pitch']} to {r['highest_pitch']}; note density {d.get('train_density', float('nan')):.3f} (training).", '',
+             '## Model', '',
+             f"U-Net with channels {tuple(u['channels'])}, {'attention' if u.get('attention') else 'no attention'}, "
+             f"{u.get('preconditioning', 'score')} parameterisation" + (f", a beat clock of {u['beat_frames']} frames" if u.get('beat_frames') else '')
+             + f"; SDE {config['sde']['type']} (" + ', '.join(f'{k}={v}' for k, v in config['sde'].items() if k != 'type') + ').', '',
+             '## Training', '',
+             f"Weighting {t['weighting']}, noise levels {t['noise']}, batch {t['batch_size']}, learning rate {t['lr']:g}"
+             + (f", cooldown over the last {t['cooldown_epochs']} epochs" if t.get('cooldown_epochs') else '') + f", EMA decay {t['ema_decay']}, seed {t['seed']}."]
+    if info:
+        lines += ['', f"Command: `{info['command']}`", '', f"Wall time {info['wall_seconds'] / 60:.0f} min on {info['machine']}."
+                  + (f" {info['note']}" if info.get('note') else '')]
+    if history:
+        best = min(history, key=lambda h: h['val_loss_ema'])
+        lines += ['', f"{history[-1]['epoch']} epochs, {history[-1]['step']} steps; the weights are the EMA weights of epoch {best['epoch']} "
+                      f"(validation loss {best['val_loss_ema']:.4f})."]
+    if metrics:
+        lines += ['', '## Quality', '', metrics['text']]
+    lines += ['', '## Licence', '', f'{licence}. Data: {data_line}.', '']
+    return '\n'.join(lines)
+
 # %% ../nbs/05_train.ipynb #8ba966ad
 def train_parser(parser=None):
     "Arguments of `pianodiff train`."
     import argparse
     p = parser or argparse.ArgumentParser(prog='pianodiff train', description='Train a score model on piano rolls.')
     d = TrainConfig()
-    p.add_argument('--data', default='chorales', help="'chorales' (the music21 corpus, no network) or a MAESTRO folder")
+    p.add_argument('--data', default='chorales', help="'chorales' (the music21 corpus, no network) or a MAESTRO folder or zip")
     p.add_argument('--preset', default='default', help="data preset: default, paper, paper-first-clip")
     p.add_argument('--sde', default='vp', choices=['vp', 'subvp', 've', 'tutorial-ve'], help='forward SDE (default: vp)')
     p.add_argument('--out', default='runs/chorales', help='run folder (default: runs/chorales)')
@@ -347,6 +421,7 @@ def train_parser(parser=None):
     p.add_argument('--lr', type=float, default=d.lr); p.add_argument('--warmup-steps', type=int, default=d.warmup_steps)
     p.add_argument('--patience', type=int, default=d.patience); p.add_argument('--seed', type=int, default=d.seed)
     p.add_argument('--max-steps-per-epoch', type=int, default=None)
+    p.add_argument('--cooldown-epochs', type=int, default=d.cooldown_epochs, help='lower the learning rate linearly to 0 over the last N epochs (also when resuming)')
     p.add_argument('--channels', default='32,64,128', help='U-Net channels per level (default: 32,64,128)')
     p.add_argument('--no-attention', action='store_true'); p.add_argument('--no-augment', action='store_true')
     p.add_argument('--uncentered', action='store_true', help='train on 0/1 rolls as the paper code does (default: 2x-1)')
@@ -372,9 +447,9 @@ def train_from_args(args) -> dict:
                           preconditioning='edm' if getattr(args, 'edm', False) else 'score', beat_frames=getattr(args, 'beat_frames', None))
     recipe = EDM_TRAIN if getattr(args, 'edm', False) else TrainConfig()
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
-                  patience=args.patience, seed=args.seed, max_steps_per_epoch=args.max_steps_per_epoch,
+                  patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch,
                   augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift)
-    data = {'dataset': args.data if args.data == 'chorales' else 'maestro', 'preset': args.preset, 'limit': args.limit}
+    data = {'dataset': 'chorales' if args.data == 'chorales' else dataset_name(args.data), 'preset': args.preset, 'limit': args.limit}
     return train(args.out, tr, va, SDE_NAMES[args.sde](), unet_cfg, cfg, resume=args.resume, device=args.device,
                  progress=not args.quiet, data=data)
 

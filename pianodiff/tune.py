@@ -188,7 +188,7 @@ def tune_parser(parser=None):
     p.add_argument('--epochs', type=int, default=2, help='epochs per fold (default 2)')
     p.add_argument('--max-steps-per-epoch', type=int, default=None, help='cut epochs short (quick studies)')
     p.add_argument('--eval-clips', type=int, default=None, help='score each fold on this many held-out clips (default: all)')
-    p.add_argument('--data', default='chorales', help="'chorales' or a MAESTRO folder")
+    p.add_argument('--data', default='chorales', help="'chorales' or a MAESTRO folder or zip")
     p.add_argument('--preset', default='default', help='data preset (default: default)')
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces (quick studies)')
     p.add_argument('--seed', type=int, default=0)

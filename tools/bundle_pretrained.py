@@ -2,21 +2,60 @@
 
     python tools/bundle_pretrained.py runs/chorales chorales --command "pianodiff train ..." --wall-seconds 1500
 
+    python tools/bundle_pretrained.py --card-only chorales-paper --metrics bench/evaluation.json:chorales-paper
+
 Copies model.safetensors (the best EMA weights), config.json, history.json and loss.png into
-pianodiff/pretrained/NAME/ and writes training.json (the command, its wall time, the machine)."""
-import argparse, json, os, platform, shutil
+pianodiff/pretrained/NAME/, writes training.json (the command, its wall time, the machine) and the model card
+(MODEL_CARD.md, with metrics.json when --metrics names measured results: FILE:ENTRY of a bench JSON whose
+'models' hold evaluation rows)."""
+import argparse, hashlib, json, os, platform, shutil
 from pathlib import Path
 
 from pianodiff.data import load_chorales, preset
 from pianodiff.roll import RollConfig
-from pianodiff.train import read_checkpoint, save_checkpoint
+from pianodiff.train import PRETRAINED_DIR, model_card, read_checkpoint, save_checkpoint
+
+
+def metrics_text(specs: list[str], weights: Path) -> str:
+    "A paragraph per measured result: mean OA of each sampler with its interval, beside the real and baseline rows."
+    out, digest = [], hashlib.sha256(weights.read_bytes()).hexdigest()
+    for spec in specs:
+        path, _, key = spec.rpartition(':')
+        result = json.loads(Path(path).read_text())
+        entry = result['models'][key]
+        if entry.get('weights_sha256', digest) != digest:
+            raise SystemExit(f"{spec} was measured on other weights than {weights}: measure the model again, or name the right entry")
+        rows = entry['rows']
+        oa = lambda k: f"{rows[k]['mean_oa']:.3f} [{rows[k]['mean_oa_ci'][0]:.3f}, {rows[k]['mean_oa_ci'][1]:.3f}]"
+        samplers = [k for k in rows if not k.startswith(('real', 'baseline')) and '(' not in k]
+        refs = [k for k in ('real: training clips', 'baseline: per-pitch Markov', 'baseline: per-pitch Bernoulli') if k in rows]
+        out.append(f"{result['split'].capitalize()} split ({rows[samplers[0]]['n_reference']} clips), {result['n']} samples per sampler "
+                   f"(seed {result['seed']}, midpoint rule), mean overlap area of {len(rows[samplers[0]]['oa'])} music statistics with 95 % intervals "
+                   f"(`{Path(path).name}`, entry `{key}`): " + '; '.join(f'{k} {oa(k)}' for k in samplers)
+                   + '. For reference: ' + '; '.join(f'{k} {oa(k)}' for k in refs) + '.')
+    return '\n\n'.join(out)
 
 ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-ap.add_argument('run'); ap.add_argument('name')
-ap.add_argument('--command', required=True, help='the command that trained the run')
-ap.add_argument('--wall-seconds', type=float, required=True, help='its wall-clock time')
+ap.add_argument('run', nargs='?'); ap.add_argument('name')
+ap.add_argument('--command', help='the command that trained the run')
+ap.add_argument('--wall-seconds', type=float, help='its wall-clock time')
 ap.add_argument('--machine', default=f'{os.cpu_count()}-core CPU ({platform.machine()})')
+ap.add_argument('--metrics', nargs='*', default=[], help='measured results for the card: FILE:ENTRY of a bench JSON')
+ap.add_argument('--card-only', action='store_true', help='only write the card (and metrics.json) of an already bundled model')
 args = ap.parse_args()
+
+def write_card(dest: Path, new_weights: bool = False):
+    if args.metrics:
+        text = metrics_text(args.metrics, dest / 'model.safetensors')
+        (dest / 'metrics.json').write_text(json.dumps({'sources': args.metrics, 'text': text}, indent=1) + '\n')
+    elif new_weights: (dest / 'metrics.json').unlink(missing_ok=True)   # measured on the weights replaced: not theirs
+    (dest / 'MODEL_CARD.md').write_text(model_card(dest))
+    print(f'wrote {dest / "MODEL_CARD.md"}')
+
+if args.card_only:
+    if args.run: ap.error('--card-only takes the bundled name only')
+    write_card(PRETRAINED_DIR / args.name); raise SystemExit
+if not (args.run and args.command and args.wall_seconds): ap.error('bundling a run needs RUN NAME --command ... --wall-seconds ...')
 run, dest = Path(args.run), Path(__file__).resolve().parents[1] / 'pianodiff' / 'pretrained' / args.name
 tensors, header = read_checkpoint(run / 'model.safetensors')  # refuse anything that is not a pianodiff checkpoint
 dest.mkdir(parents=True, exist_ok=True)
@@ -33,4 +72,5 @@ if config['data'].get('train_density') is None and config['data'].get('dataset')
 history = json.loads((run / 'history.json').read_text())
 (dest / 'training.json').write_text(json.dumps({'command': args.command, 'wall_seconds': args.wall_seconds, 'machine': args.machine,
                                                  'epochs_run': history[-1]['epoch']}, indent=1) + '\n')
+write_card(dest, new_weights=True)
 print(f'bundled {run} as {dest} ({(dest / "model.safetensors").stat().st_size / 1e6:.1f} MB)')

@@ -116,7 +116,7 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
         print(f'{label}: denoising error {error:.4f}', flush=True)
         print(out[label]['table'], '\n', json.dumps(out[label]['targets'], indent=1), flush=True)
     seconds = {**stored.get('seconds_by_run', {}), ' '.join(models): time.perf_counter() - t0}
-    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'threshold': 'midpoint',
+    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'threshold': 'midpoint', 'command': models,
               'split': split, 'models': out, 'seconds_by_run': seconds}
     dest.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=1))
@@ -140,7 +140,7 @@ if __name__ == '__main__':
     smoke, test = '--smoke' in sys.argv, '--test' in sys.argv
     if '--results-only' in sys.argv:   # rewrite the RESULTS.md sections from the stored JSON files
         for name in ('recipe_compare.json', 'recipe_compare_test.json'):
-            r = json.loads((HERE / name).read_text()); write_results(r, ['cooldown=chorales'])
+            r = json.loads((HERE / name).read_text()); write_results(r, r['command'])
         sys.exit()
     if '--rhythm-only' in sys.argv:
         rhythm_only(sys.argv[sys.argv.index('--rhythm-only') + 1]); sys.exit()

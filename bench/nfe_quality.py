@@ -1,6 +1,6 @@
 """Quality against cost: music statistics of samples of the bundled chorale model, for every sampler and NFE.
 
-    .venv/bin/python bench/nfe_quality.py           # about 45 min on 2 CPU cores
+    .venv/bin/python bench/nfe_quality.py           # estimated 3 hours on 2 CPU cores for the EDM model (not yet run in full; the first model took 45 min)
     .venv/bin/python bench/nfe_quality.py --smoke   # a minute: 2 clips, few steps, results in /tmp/nfe_quality_smoke
 
 Writes bench/nfe_quality.json (read by the sampling chapter, nbs/06_sampling.ipynb, which draws the figures),

@@ -20,15 +20,17 @@ def write_section(title: str, body: str):
     RESULTS.write_text(text.rstrip('\n') + '\n')
 
 
-def sampled_rolls(model, samplers, n: int, seed: int, name: str = '', rules=('midpoint',)) -> tuple[dict, dict]:
+def sampled_rolls(model, samplers, n: int, seed: int, name: str = '', rules=('midpoint',), onsets: dict | None = None) -> tuple[dict, dict]:
     """Binary rolls of `n` clips from each sampler, cut by each threshold rule (the first rule's set is named after the
-    sampler, the others 'sampler (rule rule)'), and each sampler's NFE and seconds."""
-    from pianodiff.sampling import sample, to_rolls
+    sampler, the others 'sampler (rule rule)'), and each sampler's NFE and seconds. A model with onsets also puts the
+    onset channel of each sampler's first-rule rolls in `onsets` (when given)."""
+    from pianodiff.sampling import sample, to_onsets, to_rolls
     sets, cost = {}, {}
     for s in samplers:
         r = sample(model, s, n=n, seed=seed, progress=False)
         cost[s] = {'nfe': r.nfe, 'seconds': r.seconds}
         for k, rule in enumerate(rules):
             sets[s if k == 0 else f'{s} ({rule} rule)'] = to_rolls(r.x, model, rule).numpy()
+        if onsets is not None and model.roll_cfg.onsets: onsets[s] = to_onsets(r.x, model, to_rolls(r.x, model, rules[0])).numpy()
         print(f'{name} {s}: {r.nfe} NFE, {r.seconds:.0f} s, density {sets[s].mean():.3f}', flush=True)
     return sets, cost

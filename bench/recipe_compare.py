@@ -5,6 +5,7 @@
     .venv/bin/python bench/recipe_compare.py --smoke chorales                  # a minute: 4 clips, in /tmp/recipe_compare_smoke
     .venv/bin/python bench/recipe_compare.py --rhythm-only edm=runs/old        # 4 minutes: add the rhythm diagnostics to a stored model
     .venv/bin/python bench/recipe_compare.py --results-only                     # rewrite its RESULTS.md sections from the stored JSON files
+    .venv/bin/python bench/recipe_compare.py --fast-only onsets=runs/x         # validation without the ODE (about 9 minutes)
 
 Models already in the JSON file and not named again are kept, so a new model is measured beside the stored ones.
 
@@ -18,7 +19,11 @@ bench/RESULTS.md. The targets (issue 11), each reported as met or not:
 - mean OA of the fast sampler at <= 50 NFE (heun-churn) >= 0.80;
 - the deterministic samplers (ode, heun) within 0.05 mean OA of the stochastic one (heun-churn);
 - at <= 20 NFE (dpmpp-2m) within 0.05 mean OA of the 49-NFE result;
-- rhythmic regularity: the fast sampler's OA on that statistic within the interval of the real-vs-real row."""
+- rhythmic regularity: the fast sampler's OA on that statistic within the interval of the real-vs-real row.
+
+Each entry also records `strikes`: per set, the onsets per clip and the share of onsets that strike a pitch already
+sounding (`pianodiff.evaluate.restrike_share`, with its bootstrap interval over clips), beside the real clips read
+with onsets. A one-channel model's share is 0 by construction; a model trained with onsets should come near the real one."""
 import datetime, hashlib, json, sys, time
 from pathlib import Path
 
@@ -26,7 +31,7 @@ import numpy as np
 
 from _results import machine, sampled_rolls, write_section
 from pianodiff.data import load_chorales
-from pianodiff.evaluate import eval_config, evaluation_table, format_table, onset_phases, onset_synchrony, to_json
+from pianodiff.evaluate import eval_config, evaluation_table, format_table, onset_phases, onset_synchrony, restrike_share, to_json
 from pianodiff.sampling import SAMPLERS as SAMPLER_DEFAULTS
 from pianodiff.train import PRETRAINED_DIR, load_pretrained
 from pianodiff.tune import denoising_loss
@@ -35,6 +40,7 @@ HERE = Path(__file__).parent
 SEED, N = 200, 128
 SAMPLERS = ('heun-churn', 'heun', 'dpmpp-2m', 'ode')
 TEST_SAMPLERS = ('heun-churn', 'heun', 'dpmpp-2m')   # the final table: the ODE's 128 clips would double its cost
+FAST_ONLY = False
 
 
 def targets(rows: dict) -> dict:
@@ -58,6 +64,29 @@ def rhythm(sets: dict, cfg, reference: np.ndarray, train: np.ndarray, split: str
     sets = {**sets, f'{split} clips': reference, 'training clips': train}
     return {k: {'phases': onset_phases(v.astype(bool), cfg.beat_frames).tolist(), 'synchrony': float(np.nanmean(onset_synchrony(v.astype(bool))))}
             for k, v in sets.items()}
+
+
+def mean_ci(values: np.ndarray, n_boot: int = 2000, seed: int = 0) -> list[float]:
+    "95 % percentile bootstrap interval of the mean over clips."
+    if len(values) == 0: return [float('nan')] * 2
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), (n_boot, len(values)))].mean(1)
+    return [float(v) for v in np.percentile(means, [2.5, 97.5])]
+
+
+def strikes(sets: dict, onsets: dict, model, split: str) -> dict:
+    "Per set: onsets per clip and the share of onsets that restrike a sounding pitch, with a 95 % bootstrap interval; the real clips read with onsets."
+    from dataclasses import replace
+    real = {f'real: {s} clips': load_chorales(s, replace(model.roll_cfg, onsets=True), progress=False) for s in (split, 'train')}
+    pairs = {**{k: (v, onsets.get(k)) for k, v in sets.items()}, **{k: (d.clips.numpy(), d.onsets.numpy()) for k, d in real.items()}}
+    out = {}
+    for k, (rolls, on) in pairs.items():
+        share = restrike_share(rolls, on)
+        n_on = (on.astype(bool) & rolls.astype(bool) if on is not None else
+                rolls.astype(bool) & ~np.pad(rolls.astype(bool), ((0, 0), (0, 0), (1, 0)))[..., :-1]).sum((1, 2))
+        out[k] = {'onsets_per_clip': float(n_on.mean()), 'restrike_share': float(np.nanmean(share)),
+                  'restrike_ci': mean_ci(share[~np.isnan(share)]), 'onset_channel': on is not None}
+    return out
 
 
 def weights_id(name: str) -> str:
@@ -103,14 +132,15 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
         reference_ds = load_chorales(split, model.roll_cfg, progress=False)
         reference = reference_ds.clips.numpy()
         error = denoising_loss(model.model, model.sde, reference_ds, model.centered, seed=0)   # one weighting for every recipe (study chapter)
-        sets, cost = sampled_rolls(model, SAMPLERS if split == 'validation' else TEST_SAMPLERS, n, SEED, label)
+        onsets = {}
+        sets, cost = sampled_rolls(model, SAMPLERS if split == 'validation' and not FAST_ONLY else TEST_SAMPLERS, n, SEED, label, onsets=onsets)
         rows = evaluation_table(sets, reference, train, cfg, n_reference_rows=n)
         folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
         history = json.loads((folder / 'history.json').read_text()) if (folder / 'history.json').is_file() else []
         steps = history[-1]['step'] if history else None
         out[label] = {'model': name, 'train': model.config['train'], 'unet': model.config['unet'], 'sde': model.config['sde'],
                       'steps': steps, 'denoising_error': error, 'cost': cost, 'rows': to_json(rows), 'table': format_table(rows), 'targets': targets(rows),
-                      'rhythm': rhythm(sets, cfg, reference, train, split), 'history': curve(history),
+                      'rhythm': rhythm(sets, cfg, reference, train, split), 'history': curve(history), 'strikes': strikes(sets, onsets, model, split),
                       'sampler_settings': {s: SAMPLER_DEFAULTS[s][1] for s in cost},   # the defaults at the time (the churn was chosen again once)
                       'weights_sha256': weights_id(name), 'date': str(datetime.date.today()), 'machine': machine()}
         print(f'{label}: denoising error {error:.4f}', flush=True)
@@ -133,11 +163,15 @@ def write_results(result: dict, models: list[str]):
                           + '; '.join(f"{s} {v or 'defaults'}" for s, v in m.get('sampler_settings', {}).items())
                           + f".\n\nHeld-out denoising error (EDM weighting, 8 fixed levels): {m['denoising_error']:.4f}\n\n{m['table']}\n\nTargets: "
                           + '; '.join(f"{t}: {'met' if v['met'] else 'not met'}" for t, v in m['targets'].items())
+                          + ('' if 'strikes' not in m else '.\n\nRepeated strikes (share of onsets that strike a sounding pitch, 95 % interval; onsets per clip): '
+                             + '; '.join(f"{s} {v['restrike_share']:.3f} [{v['restrike_ci'][0]:.3f}, {v['restrike_ci'][1]:.3f}] ({v['onsets_per_clip']:.1f})"
+                                         for s, v in m['strikes'].items()))
                           for k, m in result['models'].items()))
     write_section('Recipe comparison' + ('' if split == 'validation' else f' ({split} split)'), body)
 
 if __name__ == '__main__':
     smoke, test = '--smoke' in sys.argv, '--test' in sys.argv
+    FAST_ONLY = '--fast-only' in sys.argv   # validation without the ODE: a quick look at a new model
     if '--results-only' in sys.argv:   # rewrite the RESULTS.md sections from the stored JSON files
         for name in ('recipe_compare.json', 'recipe_compare_test.json'):
             r = json.loads((HERE / name).read_text()); write_results(r, r['command'])

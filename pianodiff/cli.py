@@ -58,11 +58,13 @@ def _load_model(name: str):
 
 def _generate(model, sampler: str, n: int, seed: int, steps, out: Path, threshold='density') -> dict:
     "Sample `n` clips and write each as MIDI, WAV and PNG; returns a summary row."
-    from pianodiff.sampling import sample, to_rolls
+    import torch
+    from pianodiff.sampling import sample, to_onsets, to_rolls
     try: r = sample(model, sampler, n=n, seed=seed, steps=steps, progress=False)
     except ValueError as e: raise UsageError(str(e)) from e   # the sampler's own argument checks (e.g. Heun needs 2 steps)
     rolls = to_rolls(r.x, model, threshold)
-    for i, roll in enumerate(rolls):
+    onsets = to_onsets(r.x, model, rolls)   # a model with onsets: repeated notes are written as such
+    for i, roll in enumerate(rolls if onsets is None else torch.stack([rolls, onsets], 1)):
         save_roll(roll, out / f'{sampler}_{i + 1}', model.roll_cfg, title=f'{sampler}, sample {i + 1} ({r.nfe} NFE)')
     print(f'{sampler:9} {r.nfe:5} NFE {r.seconds:7.1f} s  note density {rolls.mean():.1%}  -> {(out / f"{sampler}_*").resolve()}')
     return {'sampler': sampler, 'nfe': r.nfe, 'seconds': r.seconds, 'density': rolls.mean().item(), 'n': n, 'threshold': threshold,

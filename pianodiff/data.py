@@ -177,25 +177,35 @@ def read_maestro_csv(
 
 # %% ../nbs/01_data.ipynb #b62509cb
 class ClipDataset(Dataset):
-    "Piano-roll clips `[1, pitches, frames]` with the pieces they come from and the files that were skipped."
+    "Piano-roll clips `[channels, pitches, frames]` (channel 0 the roll, 1 its onsets if `cfg.onsets`) with the pieces they come from and the files that were skipped."
     def __init__(self,
                  clips: torch.Tensor,  # [n, pitches, frames], values in [0, 1]
                  piece_index: torch.Tensor,  # [n]: the index into `pieces` of each clip's piece
                  pieces: list[dict],  # one dict per piece (its CSV row: composer, title, split, midi_filename, ...)
                  cfg: RollConfig,  # the representation of the clips
                  skipped: list[tuple[str, str]] = (),  # (file, reason) of every file that could not be read
-                 split: str | None = None):  # the split the clips belong to
+                 split: str | None = None,  # the split the clips belong to
+                 onsets: torch.Tensor | None = None):  # [n, pitches, frames] of 0/1: the onset channel, required with `cfg.onsets`
+        if cfg.onsets != (onsets is not None):
+            raise ValueError("ClipDataset: pass onsets exactly when cfg.onsets is True" if cfg.onsets else
+                             "ClipDataset: onsets were given but cfg.onsets is False; use a RollConfig with onsets=True")
+        if onsets is not None and onsets.shape != clips.shape:
+            raise ValueError(f"ClipDataset: onsets have shape {tuple(onsets.shape)} but the clips {tuple(clips.shape)}")
         self.clips = clips if clips.dtype == torch.uint8 or not cfg.binary else clips.to(torch.uint8)
+        self.onsets = None if onsets is None else onsets.to(torch.uint8)
         self.piece_index, self.pieces, self.cfg = piece_index.long(), list(pieces), cfg
         self.skipped, self.split = list(skipped), split
     def __len__(self): return len(self.clips)
-    def __getitem__(self, i): return self.clips[i].float().unsqueeze(0)
+    def __getitem__(self, i):
+        x = self.clips[i].float().unsqueeze(0)
+        return x if self.onsets is None else torch.cat([x, self.onsets[i].float().unsqueeze(0)])
     @property
-    def shape(self): return (1, self.cfg.n_pitches, self.cfg.clip_frames)
+    def shape(self): return (self.cfg.channels, self.cfg.n_pitches, self.cfg.clip_frames)
     def subset(self, pieces) -> ClipDataset:
         "The clips of the given piece indices only (for cross-validation folds)."
         keep = torch.isin(self.piece_index, torch.as_tensor(list(pieces), dtype=torch.long))
-        return ClipDataset(self.clips[keep], self.piece_index[keep], self.pieces, self.cfg, self.skipped, self.split)
+        return ClipDataset(self.clips[keep], self.piece_index[keep], self.pieces, self.cfg, self.skipped, self.split,
+                           None if self.onsets is None else self.onsets[keep])
     def __repr__(self):
         return (f"ClipDataset({self.split or 'all'}: {len(self)} clips {list(self.shape)} from "
                 f"{len(self.piece_index.unique())} pieces, {len(self.skipped)} files skipped, {self.cfg})")
@@ -285,18 +295,20 @@ def _load_cached(key: str, cfg: RollConfig, split: str):
     npz, meta = _cache_files(key)
     if not (npz.is_file() and meta.is_file()): return None
     try:
-        with np.load(npz, allow_pickle=False) as z: clips, index = z['clips'], z['piece_index']
+        with np.load(npz, allow_pickle=False) as z:
+            clips, index, onsets = z['clips'], z['piece_index'], (torch.from_numpy(z['onsets']) if cfg.onsets else None)
         meta = json.loads(meta.read_text())
     except (OSError, ValueError, KeyError, zipfile.BadZipFile): return None  # a damaged cache is rebuilt, not trusted
     return ClipDataset(torch.from_numpy(clips), torch.from_numpy(index), meta['pieces'], cfg,
-                       [tuple(s) for s in meta['skipped']], split)
+                       [tuple(s) for s in meta['skipped']], split, onsets)
 
 def _save_cache(key: str, ds: ClipDataset):
     npz, meta = _cache_files(key)
     npz.parent.mkdir(parents=True, exist_ok=True)
     tmp_npz, tmp_meta = (f.with_name(f'.{f.name}.{os.getpid()}.tmp') for f in (npz, meta))  # per process: ranks may race
     with open(tmp_npz, 'wb') as f:
-        np.savez(f, clips=ds.clips.numpy(), piece_index=ds.piece_index.numpy().astype(np.int32))
+        np.savez(f, clips=ds.clips.numpy(), piece_index=ds.piece_index.numpy().astype(np.int32),
+                 **({} if ds.onsets is None else {'onsets': ds.onsets.numpy()}))
     tmp_meta.write_text(json.dumps({'pieces': ds.pieces, 'skipped': ds.skipped}))
     tmp_npz.replace(npz); tmp_meta.replace(meta)   # each file appears whole or not at all
 
@@ -319,13 +331,14 @@ def load_maestro(
             _report_skipped(ds, root)
             return ds
         from tqdm.auto import tqdm
-        clips, index, pieces, skipped = [], [], [], []
+        clips, onsets, index, pieces, skipped = [], [], [], [], []
         for r in tqdm(rows, desc=f'{Path(root).name} {split}', unit='piece', disable=not progress):
             name = r['midi_filename']
             try: piece_clips = split_clips(midi_to_roll(src.midi(name), cfg), cfg)
             except FileNotFoundError: skipped.append((name, 'missing')); continue
             except MidiReadError as e: skipped.append((name, str(e).replace(src.where(name), '').strip())); continue
             if len(piece_clips) == 0: skipped.append((name, 'no clip passes the min_active rule')); continue
+            if cfg.onsets: onsets.append(piece_clips[:, 1].to(torch.uint8)); piece_clips = piece_clips[:, 0]
             clips.append(piece_clips.to(torch.uint8) if cfg.binary else piece_clips)
             index.append(torch.full((len(piece_clips),), len(pieces)))
             pieces.append({k: r.get(k, '') for k in MAESTRO_COLUMNS})
@@ -333,7 +346,7 @@ def load_maestro(
         src.close()
     empty = torch.zeros(0, cfg.n_pitches, cfg.clip_frames, dtype=torch.uint8 if cfg.binary else torch.float32)
     ds = ClipDataset(torch.cat(clips) if clips else empty, torch.cat(index) if index else torch.zeros(0, dtype=torch.long),
-                     pieces, cfg, skipped, split)
+                     pieces, cfg, skipped, split, (torch.cat(onsets) if onsets else empty) if cfg.onsets else None)
     if cache: _save_cache(key, ds)
     _report_skipped(ds, root)
     return ds

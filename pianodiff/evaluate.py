@@ -18,10 +18,10 @@ from .roll import RollConfig, roll_to_midi
 # %% auto #0
 __all__ = ['MUSPY_STATISTICS', 'BEAT_STATISTICS', 'HAND_STATISTICS', 'EvaluationError', 'as_binary_rolls', 'EvalConfig',
            'eval_config', 'note_density', 'sounding_share', 'onsets', 'mean_note_length', 'rhythmic_regularity',
-           'onset_phases', 'onset_synchrony', 'top_voice_step', 'repeated_frame_rate', 'pitch_class_transitions',
-           'to_music', 'muspy_statistics', 'mean_transitions', 'clip_statistics', 'kde_kernels', 'overlap',
-           'compare_statistics', 'bootstrap_interval', 'BernoulliBaseline', 'MarkovBaseline', 'shift_roll',
-           'nearest_clips', 'border_activity', 'evaluate_rolls', 'evaluation_table', 'format_table',
+           'onset_phases', 'onset_synchrony', 'restrike_share', 'top_voice_step', 'repeated_frame_rate',
+           'pitch_class_transitions', 'to_music', 'muspy_statistics', 'mean_transitions', 'clip_statistics',
+           'kde_kernels', 'overlap', 'compare_statistics', 'bootstrap_interval', 'BernoulliBaseline', 'MarkovBaseline',
+           'shift_roll', 'nearest_clips', 'border_activity', 'evaluate_rolls', 'evaluation_table', 'format_table',
            'format_statistics', 'to_json', 'plot_statistics']
 
 # %% ../nbs/07_evaluate.ipynb #6e6ac68a
@@ -124,6 +124,18 @@ def onset_synchrony(rolls: np.ndarray) -> np.ndarray:
     per_frame = onsets(rolls).sum(1)  # [n, frames]
     hits = (per_frame > 0).sum(1)
     with np.errstate(invalid='ignore', divide='ignore'): return np.where(hits > 0, per_frame.sum(1) / np.maximum(hits, 1), np.nan)
+
+# %% ../nbs/07_evaluate.ipynb #5336b322
+def restrike_share(
+    rolls: np.ndarray,  # binary rolls [n, pitches, frames]
+    onset_rolls: np.ndarray | None = None,  # their onset channel [n, pitches, frames]; None: onsets where a cell turns on
+) -> np.ndarray:
+    "Per clip: the share of its onsets that strike a pitch already sounding in the frame before (a repeated note); NaN without onsets."
+    rolls = rolls.astype(bool)
+    on = onsets(rolls) if onset_rolls is None else onset_rolls.astype(bool) & rolls
+    before = np.pad(rolls, ((0, 0), (0, 0), (1, 0)))[..., :-1]
+    n, again = on.sum((1, 2)), (on & before).sum((1, 2))
+    with np.errstate(invalid='ignore', divide='ignore'): return np.where(n > 0, again / np.maximum(n, 1), np.nan)
 
 # %% ../nbs/07_evaluate.ipynb #f8c6a889
 def top_voice_step(rolls: np.ndarray) -> np.ndarray:

@@ -17,9 +17,9 @@ import torch
 
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'RollConfig', 'cache_dir', 'corpus_midi', 'MidiReadError', 'load_midi', 'midi_from_bytes',
-           'sustain_notes', 'notes_to_roll', 'midi_notes', 'pitch_name', 'midi_to_roll', 'plot_roll', 'roll_to_midi',
-           'active_fraction', 'split_clips', 'fluidsynth_available', 'default_soundfont', 'midi_to_audio',
-           'roll_to_audio', 'play', 'write_wav', 'save_roll', 'clip_explorer']
+           'sustain_notes', 'notes_to_roll', 'onset_roll', 'midi_notes', 'pitch_name', 'midi_to_roll', 'plot_roll',
+           'roll_to_midi', 'active_fraction', 'split_clips', 'fluidsynth_available', 'default_soundfont',
+           'midi_to_audio', 'roll_to_audio', 'play', 'write_wav', 'save_roll', 'clip_explorer']
 
 # %% ../nbs/00_roll.ipynb #50ab7be6
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class RollConfig:
     lowest_pitch: int = 36          # lowest MIDI pitch kept, inclusive (36 = C2; the paper: 56 = A♭3)
     highest_pitch: int = 83         # highest MIDI pitch kept, inclusive (83 = B5; the paper: 84 = C6)
     binary: bool = True             # cells are 1 where a note sounds, else 0; False keeps velocity / 127
+    onsets: bool = False            # a second channel, 1 in the frame where a note starts: a repeated note stays two notes
     min_note_frames: int = 1        # notes are lengthened to at least this many frames; 0 drops short notes as pretty_midi does
     pedal_threshold: int | None = 64  # sustain pedal (CC 64) values from this one hold notes; None ignores the pedal
     clip_frames: int = 64           # frames in one clip (the paper: 28)
@@ -56,6 +57,8 @@ class RollConfig:
             raise ValueError(f"RollConfig: the pitch range is empty (lowest_pitch={self.lowest_pitch} > "
                              f"highest_pitch={self.highest_pitch}); both bounds are inclusive")
         if self.min_note_frames < 0: bad('min_note_frames', 'must be >= 0')
+        if not isinstance(self.onsets, bool): bad('onsets', 'must be True or False')
+        if self.onsets and not self.binary: bad('onsets', 'an onset channel marks the starts of binary notes: it needs binary=True')
         if self.pedal_threshold is not None and not 0 <= self.pedal_threshold <= 127: bad('pedal_threshold', 'must be in 0..127 or None')
         if self.clip_frames < 1: bad('clip_frames', 'must be >= 1')
         if self.clip_hop is not None and self.clip_hop < 1: bad('clip_hop', 'must be >= 1 or None')
@@ -72,6 +75,8 @@ class RollConfig:
     def hop(self) -> int: return self.clip_hop or self.clip_frames
     @property
     def clip_seconds(self) -> float: return self.clip_frames / self.fs
+    @property
+    def channels(self) -> int: return 2 if self.onsets else 1
 
     def __repr__(self):  # only what differs from the defaults, so that signatures and logs stay readable
         changed = [f'{f.name}={getattr(self, f.name)!r}' for f in fields(self) if getattr(self, f.name) != f.default]
@@ -169,12 +174,8 @@ def sustain_notes(
 # %% ../nbs/00_roll.ipynb #7d9b92c0
 _EPS = 1e-6  # a millionth of a frame: absorbs float error from MIDI ticks before rounding down
 
-def notes_to_roll(
-    notes: list[pretty_midi.Note],  # notes (pitch, start, end, velocity), e.g. from `sustain_notes`
-    cfg: RollConfig = RollConfig(),  # the representation
-    n_frames: int | None = None,  # length of the roll; default: up to the end of the last note
-) -> np.ndarray:
-    "Rasterise notes into a float32 roll `[cfg.n_pitches, n_frames]`, lowest pitch first; notes outside the pitch range are left out."
+def _rasterise(notes, cfg: RollConfig, n_frames: int | None, onsets: bool) -> np.ndarray:
+    "The roll of `notes` inside the pitch range (or, with `onsets`, only the first frame of each note that covers a frame)."
     notes = [n for n in notes if cfg.lowest_pitch <= n.pitch <= cfg.highest_pitch]
     starts = np.array([math.floor(n.start * cfg.fs + _EPS) for n in notes], dtype=np.int64)
     ends = np.array([math.floor(n.end * cfg.fs + _EPS) for n in notes], dtype=np.int64)
@@ -183,8 +184,25 @@ def notes_to_roll(
     roll = np.zeros((cfg.n_pitches, n_frames), dtype=np.float32)
     for n, s, e in zip(notes, starts, ends):
         row = roll[n.pitch - cfg.lowest_pitch]
-        row[s:e] = np.maximum(row[s:e], 1.0 if cfg.binary else n.velocity / 127)
+        if not onsets: row[s:e] = np.maximum(row[s:e], 1.0 if cfg.binary else n.velocity / 127)
+        elif e > s and s < n_frames: row[s] = 1.0   # a note too short to cover a frame has no onset either
     return roll
+
+def notes_to_roll(
+    notes: list[pretty_midi.Note],  # notes (pitch, start, end, velocity), e.g. from `sustain_notes`
+    cfg: RollConfig = RollConfig(),  # the representation
+    n_frames: int | None = None,  # length of the roll; default: up to the end of the last note
+) -> np.ndarray:
+    "Rasterise notes into a float32 roll `[cfg.n_pitches, n_frames]`, lowest pitch first; notes outside the pitch range are left out."
+    return _rasterise(notes, cfg, n_frames, onsets=False)
+
+def onset_roll(
+    notes: list[pretty_midi.Note],  # notes, as for `notes_to_roll`
+    cfg: RollConfig = RollConfig(),  # the representation
+    n_frames: int | None = None,  # length; default: as `notes_to_roll`
+) -> np.ndarray:
+    "The onset channel `[cfg.n_pitches, n_frames]`: 1 in the first frame of every note that covers a frame, else 0."
+    return _rasterise(notes, cfg, n_frames, onsets=True)
 
 # %% ../nbs/00_roll.ipynb #680512c8
 def midi_notes(
@@ -217,8 +235,11 @@ def midi_to_roll(
     cfg: RollConfig = RollConfig(),  # the representation
     n_frames: int | None = None,  # pad or cut to this many frames; default: to the end of the last note
 ) -> torch.Tensor:
-    "A float piano roll `[pitches, frames]` (lowest pitch first) of a MIDI file; 0/1 if `cfg.binary`, else velocity / 127."
-    return torch.from_numpy(notes_to_roll(midi_notes(source, cfg), cfg, n_frames))
+    "A float piano roll `[pitches, frames]` (lowest pitch first) of a MIDI file; 0/1 if `cfg.binary`, else velocity / 127; `[2, pitches, frames]` (roll, onsets) if `cfg.onsets`."
+    notes = midi_notes(source, cfg)
+    roll = notes_to_roll(notes, cfg, n_frames)
+    if cfg.onsets: roll = np.stack([roll, onset_roll(notes, cfg, roll.shape[1])])
+    return torch.from_numpy(roll)
 
 # %% ../nbs/00_roll.ipynb #f27bc730
 def _as_rolls(rolls) -> list[np.ndarray]:
@@ -238,8 +259,15 @@ def _roll_figure(**kwargs):
             buf = io.BytesIO(); self.savefig(buf, format='png', dpi=self.dpi); return buf.getvalue()
     return RollFigure(**kwargs)
 
+def _onset_view(rolls):
+    "Rolls with onsets as one picture each: sounding cells grey, the first frame of each note black."
+    if isinstance(rolls, (list, tuple)): return [_onset_view(r) for r in rolls]
+    a = rolls.detach().cpu().float().numpy() if isinstance(rolls, torch.Tensor) else np.asarray(rolls, dtype=np.float32)
+    if a.ndim >= 3 and a.shape[-3] == 2: return a[..., 0, :, :] * (0.55 + 0.45 * (a[..., 1, :, :] >= 0.5))
+    return a
+
 def plot_roll(
-    rolls,  # one roll [pitches, frames], a batch [n, (1,) pitches, frames], or a list of rolls
+    rolls,  # one roll [pitches, frames], a batch [n, (1,) pitches, frames], or a list of rolls; with `cfg.onsets` also [(n,) 2, pitches, frames]
     cfg: RollConfig = RollConfig(),  # gives the pitch of row 0 and the frame rate
     titles: list[str] | str | None = None,  # a title per roll
     ncols: int | None = None,  # rolls per row of the figure (default: up to 4)
@@ -248,7 +276,7 @@ def plot_roll(
     cmap: str = 'Greys',  # matplotlib colour map
 ):
     "Draw piano rolls side by side: pitch names on the y axis, seconds on the x axis. Returns a matplotlib Figure."
-    rolls = _as_rolls(rolls)
+    rolls = _as_rolls(_onset_view(rolls) if cfg.onsets else rolls)   # with onsets: each note's first frame drawn black
     titles = [titles] if isinstance(titles, str) else (titles or [None] * len(rolls))
     if len(titles) != len(rolls): raise ValueError(f"plot_roll: {len(rolls)} rolls but {len(titles)} titles")
     ncols = ncols or min(len(rolls), 4)
@@ -280,6 +308,12 @@ def _as_roll(roll, cfg: RollConfig) -> np.ndarray:
                          f"({cfg.lowest_pitch}..{cfg.highest_pitch}); pass the RollConfig the roll was made with")
     return r
 
+def _roll_and_onsets(roll, cfg: RollConfig) -> tuple[np.ndarray, np.ndarray | None]:
+    "One roll `[pitches, frames]` and its onset channel, or None: with `cfg.onsets`, a `[2, pitches, frames]` roll holds both."
+    a = roll.detach().cpu().float().numpy() if isinstance(roll, torch.Tensor) else np.asarray(roll, dtype=np.float32)
+    if cfg.onsets and a.ndim == 3 and a.shape[0] == 2: return _as_roll(a[0], cfg), _as_roll(a[1], cfg)
+    return _as_roll(a, cfg), None
+
 def _ticks_per_beat(fs: float) -> int:
     "A MIDI resolution at 60 bpm (a beat a second) on which every frame boundary falls exactly on a tick."
     if float(fs).is_integer() and 1 <= fs <= 32767:  # MIDI allows at most 32767 ticks per beat
@@ -287,19 +321,22 @@ def _ticks_per_beat(fs: float) -> int:
     return 960
 
 def roll_to_midi(
-    roll,  # a piano roll [pitches, frames] or [1, pitches, frames] (tensor or array), lowest pitch first
+    roll,  # a piano roll [pitches, frames] or [1, pitches, frames] (tensor or array), lowest pitch first; [2, pitches, frames] with onsets
     cfg: RollConfig = RollConfig(),  # the representation the roll was made with
-    threshold: float | None = None,  # cells >= threshold are notes; default `cfg.threshold` (velocity rolls: any cell > 0)
+    threshold: float | None = None,  # cells >= threshold are notes (and onsets); default `cfg.threshold` (velocity rolls: any cell > 0)
 ) -> pretty_midi.PrettyMIDI:
-    "A one-instrument PrettyMIDI with a note for every run of active cells of each row."
-    r = _as_roll(roll, cfg)
+    "A one-instrument PrettyMIDI with a note for every run of active cells of each row; an onset inside a run starts a new note."
+    r, onsets = _roll_and_onsets(roll, cfg)
     if threshold is None: threshold = cfg.threshold if cfg.binary else 0.5 / 127  # a velocity roll: every note that has a velocity
     on = r >= threshold
-    edges = np.diff(np.pad(on.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    starts = on & ~np.pad(on, ((0, 0), (1, 0)))[:, :-1]     # a cell that turns on
+    if onsets is not None: starts |= on & (onsets >= threshold)   # or a struck key inside a sounding run; onsets over silence mean nothing
     pm = pretty_midi.PrettyMIDI(resolution=_ticks_per_beat(cfg.fs), initial_tempo=60.0)
     piano = pretty_midi.Instrument(program=cfg.program, name='piano')
-    for row, start in zip(*np.nonzero(edges == 1)):
-        end = start + np.argmax(edges[row, start + 1:] == -1) + 1
+    ends = ~on | starts   # a note ends at the first later cell that is off or starts another note
+    for row, start in zip(*np.nonzero(starts)):
+        rest = ends[row, start + 1:]
+        end = start + 1 + (int(np.argmax(rest)) if rest.any() else len(rest))
         vel = cfg.velocity if cfg.binary else int(np.clip(round(float(r[row, start]) * 127), 1, 127))
         piano.notes.append(pretty_midi.Note(vel, int(cfg.lowest_pitch + row), start / cfg.fs, end / cfg.fs))
     piano.notes.sort(key=lambda n: (n.start, n.pitch))
@@ -312,23 +349,23 @@ def active_fraction(clips: torch.Tensor) -> torch.Tensor:
     return (clips > 0).any(dim=-2).float().mean(dim=-1)
 
 def split_clips(
-    roll: torch.Tensor,  # a piano roll [pitches, frames]
+    roll: torch.Tensor,  # a piano roll [pitches, frames], or [channels, pitches, frames] (e.g. with onsets)
     cfg: RollConfig = RollConfig(),  # clip_frames, hop and min_active
     return_starts: bool = False,  # also return the first frame of each kept clip
 ):
-    "Cut a roll into clips `[n, pitches, cfg.clip_frames]` every `cfg.hop` frames, the last padded, (nearly) silent clips dropped."
+    "Cut a roll into clips `[n, (channels,) pitches, cfg.clip_frames]` every `cfg.hop` frames, the last padded, (nearly) silent clips dropped (by the first channel)."
     roll = torch.as_tensor(roll, dtype=torch.float32)
-    if roll.ndim != 2: raise ValueError(f"split_clips takes one roll [pitches, frames], got shape {tuple(roll.shape)}")
-    n_frames, size, hop = roll.shape[1], cfg.clip_frames, cfg.hop
+    if roll.ndim not in (2, 3): raise ValueError(f"split_clips takes one roll [pitches, frames] or [channels, pitches, frames], got shape {tuple(roll.shape)}")
+    n_frames, size, hop = roll.shape[-1], cfg.clip_frames, cfg.hop
     # windows start every hop frames until one reaches the end; none starts past the last frame
     n = min(1 + max(0, math.ceil((n_frames - size) / hop)), math.ceil(n_frames / hop))
     if n == 0:  # an empty roll
-        empty = roll.new_zeros(0, roll.shape[0], size)
+        empty = roll.new_zeros(0, *roll.shape[:-1], size)
         return (empty, torch.zeros(0, dtype=torch.long)) if return_starts else empty
     padded = torch.nn.functional.pad(roll, (0, (n - 1) * hop + size - n_frames))
-    clips = padded.unfold(1, size, hop).permute(1, 0, 2)  # [n, pitches, size]
+    clips = padded.unfold(-1, size, hop).movedim(-2, 0)  # [n, (channels,) pitches, size]
     starts = torch.arange(n) * hop
-    keep = torch.nonzero(active_fraction(clips) >= cfg.min_active).flatten()[:cfg.clips_per_piece]
+    keep = torch.nonzero(active_fraction(clips if roll.ndim == 2 else clips[:, 0]) >= cfg.min_active).flatten()[:cfg.clips_per_piece]
     clips, starts = clips[keep].contiguous(), starts[keep]
     return (clips, starts) if return_starts else clips
 
@@ -370,7 +407,7 @@ def midi_to_audio(
     return np.asarray(audio, dtype=np.float32)
 
 def roll_to_audio(
-    roll,  # a piano roll [pitches, frames] (tensor or array)
+    roll,  # a piano roll [pitches, frames] (tensor or array); [2, pitches, frames] with onsets
     cfg: RollConfig = RollConfig(),  # the representation of the roll
     sample_rate: int = SAMPLE_RATE,  # samples per second
     tail: float = 0.5,  # seconds added after the last frame for notes to ring out
@@ -378,8 +415,8 @@ def roll_to_audio(
 ) -> np.ndarray:
     "Mono float32 audio of a roll, peak-normalised to 0.9, exactly `(frames / fs + tail) * sample_rate` samples long."
     if tail < 0: raise ValueError(f"roll_to_audio: tail is the time after the last frame, in seconds, >= 0; got {tail}")
-    r = _as_roll(roll, cfg)
-    audio = midi_to_audio(roll_to_midi(r, cfg), sample_rate, soundfont)
+    r, _ = _roll_and_onsets(roll, cfg)
+    audio = midi_to_audio(roll_to_midi(roll, cfg), sample_rate, soundfont)
     n = round((r.shape[1] / cfg.fs + tail) * sample_rate)
     audio = np.pad(audio[:n], (0, max(0, n - len(audio))))
     peak = np.abs(audio).max() if len(audio) else 0.0
@@ -404,7 +441,7 @@ def write_wav(path: str | Path, audio: np.ndarray, sample_rate: int = SAMPLE_RAT
     return path
 
 def save_roll(
-    roll,  # a piano roll [pitches, frames]
+    roll,  # a piano roll [pitches, frames]; [2, pitches, frames] with onsets
     stem: str | Path,  # path without suffix: writes stem.mid, stem.wav, stem.png
     cfg: RollConfig = RollConfig(),  # the representation of the roll
     title: str | None = None,  # title of the picture

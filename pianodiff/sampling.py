@@ -17,7 +17,7 @@ from .sde import SDE, VESDE, VPSDE, subVPSDE, TutorialVESDE, sigmas_of, times_of
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'SampleResult', 'sample_em', 'sample_pc', 'sample_ode', 'karras_sigmas', 'karras_times', 'log_snr_times',
-           'denoiser', 'sample_heun', 'sample_dpmpp_2m', 'clip_denoised', 'sample', 'to_rolls']
+           'denoiser', 'sample_heun', 'sample_dpmpp_2m', 'clip_denoised', 'sample', 'to_rolls', 'to_onsets']
 
 # %% ../nbs/06_sampling.ipynb #aaa82780
 @dataclass
@@ -288,7 +288,7 @@ def sample(
 
 # %% ../nbs/06_sampling.ipynb #20f35d4f
 def to_rolls(
-    x: torch.Tensor,  # samples in model space [n, 1, pitches, frames]
+    x: torch.Tensor,  # samples in model space [n, channels, pitches, frames] (channel 0: the roll)
     pretrained,  # the model they came from (its scaling and training density)
     threshold: str | float = 'density',  # 'density', 'midpoint' or a value on the roll scale [0, 1]
 ) -> torch.Tensor:
@@ -302,3 +302,14 @@ def to_rolls(
     elif threshold == 'midpoint': tau = 0.5
     else: tau = float(threshold)
     return (v >= tau).float()
+
+def to_onsets(
+    x: torch.Tensor,  # samples in model space [n, 2, pitches, frames] of a model with onsets
+    pretrained,  # the model they came from
+    rolls: torch.Tensor | None = None,  # binary rolls of the same samples (from `to_rolls`): onsets are kept only where these sound
+) -> torch.Tensor | None:
+    "Binary onsets [n, pitches, frames] of samples by the midpoint rule; None for a model without an onset channel."
+    if not pretrained.roll_cfg.onsets: return None
+    from pianodiff.data import from_model_space
+    onsets = (from_model_space(x, pretrained.centered)[:, 1] >= 0.5).float()
+    return onsets if rolls is None else onsets * rolls

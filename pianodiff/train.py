@@ -233,6 +233,10 @@ def train(
     if device is None and world > 1 and torch.cuda.is_available(): device = f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
     device = _select_device(device)
     roll_cfg = train_ds.cfg
+    if unet_cfg.in_channels != train_ds.shape[0]:
+        raise ValueError(f"the clips have {train_ds.shape[0]} channel{'s' if train_ds.shape[0] > 1 else ''} "
+                         f"({'roll and onsets' if roll_cfg.onsets else 'the roll'}) but unet_cfg.in_channels={unet_cfg.in_channels}: "
+                         f"pass UNetConfig(in_channels={train_ds.shape[0]}, ...)")
     data = {**(data or {}), 'train_clips': len(train_ds), 'val_clips': len(val_ds),   # the densities set the sampling threshold
             'train_density': train_ds.clips.float().mean().item() if len(train_ds) else None,
             'val_density': val_ds.clips.float().mean().item() if len(val_ds) else None}
@@ -245,7 +249,7 @@ def train(
     ckpt = out / 'checkpoint.safetensors'
     if resume and ckpt.exists():
         tensors, header = read_checkpoint(ckpt)
-        same = lambda c: {'roll': c['roll'], 'sde': c['sde'], 'unet': UNetConfig.from_dict(c['unet']).to_dict(),   # older files: new fields at defaults
+        same = lambda c: {'roll': RollConfig.from_dict(c['roll']).to_dict(), 'sde': c['sde'], 'unet': UNetConfig.from_dict(c['unet']).to_dict(),   # older files: new fields at defaults
                           'train': {k: v for k, v in TrainConfig.from_dict(c['train']).to_dict().items() if k not in ('epochs', 'patience', 'cooldown_epochs')}}
         saved, mine = same(header['config']), same(config)   # more epochs, another patience or a cooldown may be asked for when resuming
         if json.dumps(saved, sort_keys=True) != json.dumps(mine, sort_keys=True):
@@ -387,7 +391,7 @@ def model_card(
              '## Data', '',
              f"{d.get('dataset')}, preset {d.get('preset')}: {d.get('train_clips')} training and {d.get('val_clips')} validation clips (when it was trained) of "
              f"{r['clip_frames']} frames at {r['fs']:g} frame{'s' if r['fs'] != 1 else ''} per second ({r['clip_frames'] / r['fs']:g} s), MIDI pitches "
-             f"{r['lowest_pitch']} to {r['highest_pitch']}; note density {d.get('train_density', float('nan')):.3f} (training).", '',
+             f"{r['lowest_pitch']} to {r['highest_pitch']}{', with an onset channel' if r.get('onsets') else ''}; note density {d.get('train_density', float('nan')):.3f} (training).", '',
              '## Model', '',
              f"U-Net with channels {tuple(u['channels'])}, {'attention' if u.get('attention') else 'no attention'}, "
              f"{u.get('preconditioning', 'score')} parameterisation" + (f", a beat clock of {u['beat_frames']} frames" if u.get('beat_frames') else '')
@@ -426,6 +430,7 @@ def train_parser(parser=None):
     p.add_argument('--no-attention', action='store_true'); p.add_argument('--no-augment', action='store_true')
     p.add_argument('--uncentered', action='store_true', help='train on 0/1 rolls as the paper code does (default: 2x-1)')
     p.add_argument('--edm', action='store_true', help='the EDM recipe: preconditioned U-Net, log-normal noise levels, EDM loss weighting')
+    p.add_argument('--onsets', action='store_true', help='a second channel marks where each note starts (a repeated note stays two notes)')
     p.add_argument('--beat-frames', type=int, default=None, help='frames per beat: the network sees the phase of the beat, and time shifts are whole beats')
     p.add_argument('--max-shift', type=int, default=None, help=f'largest time shift when augmenting, in frames (default: the recipe\'s, {d.max_shift})')
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick runs)')
@@ -438,12 +443,13 @@ SDE_NAMES = {'vp': VPSDE, 'subvp': subVPSDE, 've': VESDE, 'tutorial-ve': Tutoria
 def train_from_args(args) -> dict:
     "Run `train` from parsed `pianodiff train` arguments."
     roll_cfg = preset(args.preset)
+    if getattr(args, 'onsets', False): roll_cfg = replace(roll_cfg, onsets=True)
     if args.data == 'chorales':
         tr, va = (load_chorales(s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
     else:
         tr, va = (load_maestro(args.data, s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
     channels = tuple(int(c) for c in args.channels.split(','))
-    unet_cfg = UNetConfig(channels=channels, attention=not args.no_attention, groups=math.gcd(8, *channels),
+    unet_cfg = UNetConfig(in_channels=roll_cfg.channels, channels=channels, attention=not args.no_attention, groups=math.gcd(8, *channels),
                           preconditioning='edm' if getattr(args, 'edm', False) else 'score', beat_frames=getattr(args, 'beat_frames', None))
     recipe = EDM_TRAIN if getattr(args, 'edm', False) else TrainConfig()
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,

@@ -37,11 +37,11 @@ def denoising_loss(
     seed: int = 0,  # fixes the noise draws
     batch_size: int = 64,  # clips per forward pass
 ) -> float:
-    "EDM-weighted error of the denoised estimate D at fixed noise levels, averaged over levels and clips: comparable across SDEs and recipes."
+    "EDM-weighted error of the denoised estimate D of the roll (channel 0) at fixed noise levels, averaged over levels and clips: comparable across SDEs, recipes and representations."
     if len(ds) == 0: raise ValueError('denoising_loss needs at least one held-out clip')
     g = torch.Generator().manual_seed(seed)
     device = next(model.parameters()).device if hasattr(model, 'parameters') else 'cpu'
-    x0_all = to_model_space(ds.clips.float().unsqueeze(1), centered)
+    x0_all = to_model_space(torch.stack([ds[i] for i in range(len(ds))]), centered)   # [n, channels, pitches, frames]
     total = 0.0
     for sigma in sigmas:
         t = times_of(sde, [sigma], 1e-5)
@@ -51,7 +51,7 @@ def denoising_loss(
             x0 = x0_all[i:i + batch_size]
             x = mean * x0 + std * torch.randn(x0.shape, generator=g)
             s = model(x.to(device), t.expand(len(x)).to(device)).cpu()
-            total += weight * (((x + std ** 2 * s) / mean - x0) ** 2).mean((1, 2, 3)).sum().item()
+            total += weight * (((x + std ** 2 * s) / mean - x0)[:, :1] ** 2).mean((1, 2, 3)).sum().item()   # the roll channel: comparable with or without onsets
     return total / (len(sigmas) * len(x0_all))
 
 # %% ../nbs/05a_tune.ipynb #b77b25cc

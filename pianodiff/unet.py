@@ -7,7 +7,7 @@ Docs: https://pianodiff.github.io/pianodiff/unet.html.md"""
 # %% ../nbs/04_unet.ipynb #6a7d55fa
 from __future__ import annotations
 
-import math
+import math, time
 from dataclasses import asdict, dataclass
 
 import torch

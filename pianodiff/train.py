@@ -19,7 +19,7 @@ from .data import DEFAULT, PAPER, Augment, ClipDataset, dataset_name, load_chora
 from .roll import RollConfig
 from .score import dsm_loss
 from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE, sigmas_of, times_of
-from .unet import UNet, UNetConfig, count_parameters
+from .unet import SCORENET, UNet, UNetConfig, count_parameters, score_network
 
 # %% auto #0
 __all__ = ['PAPER_TRAIN', 'EDM_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED', 'PACKAGE_LICENCE', 'DATA_LICENCES',
@@ -53,6 +53,7 @@ class TrainConfig:
     seed: int = 0                     # fixes weights, data order, augmentation and noise
     val_seed: int = 1234              # fixes the validation noise levels and draws
     max_steps_per_epoch: int | None = None  # cut epochs short (tests, quick looks)
+    max_minutes: float | None = None  # a wall-clock budget: no epoch starts once this many minutes of training are spent (None: no limit)
     amp: bool = False                 # bfloat16 autocast on a GPU
 
     def __post_init__(self):
@@ -61,6 +62,9 @@ class TrainConfig:
         if self.noise not in ('uniform', 'lognormal'): raise ValueError(f"TrainConfig.noise must be 'uniform' or 'lognormal', got {self.noise!r}")
         if not 0 <= self.cooldown_epochs <= self.epochs:
             raise ValueError(f"TrainConfig.cooldown_epochs (--cooldown-epochs) must be between 0 and epochs ({self.epochs}), got {self.cooldown_epochs}")
+
+        if self.max_minutes is not None and not self.max_minutes > 0:
+            raise ValueError(f"TrainConfig.max_minutes (--max-minutes) must be > 0 or None, got {self.max_minutes!r}")
 
     def to_dict(self) -> dict: return asdict(self)
     @classmethod
@@ -133,11 +137,11 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
 
 # %% ../nbs/05_train.ipynb #9e6f3223
 def build_model(unet_cfg: UNetConfig, sde: SDE) -> UNet:
-    "The U-Net score model for `sde` (with its marginals, for either preconditioning)."
+    "The score model for `sde` (with its marginals, for either preconditioning): a U-Net, or the paper's ScoreNet if unet_cfg.arch says so."
     def marginal_prob(t):
         mean, std = sde.marginal_prob(torch.ones(len(t), 1, dtype=t.dtype, device=t.device), t)
         return mean[:, 0], std
-    return UNet(unet_cfg, marginal_std=sde.marginal_std, marginal_prob=marginal_prob)
+    return score_network(unet_cfg, marginal_std=sde.marginal_std, marginal_prob=marginal_prob)
 
 def training_times(sde: SDE, cfg: TrainConfig, n: int, generator: torch.Generator) -> torch.Tensor:
     "`n` training times: uniform in [eps, T], or (noise='lognormal') with log sigma(t) ~ N(p_mean, p_std^2), clamped to the SDE's range."
@@ -237,6 +241,9 @@ def train(
         raise ValueError(f"the clips have {train_ds.shape[0]} channel{'s' if train_ds.shape[0] > 1 else ''} "
                          f"({'roll and onsets' if roll_cfg.onsets else 'the roll'}) but unet_cfg.in_channels={unet_cfg.in_channels}: "
                          f"pass UNetConfig(in_channels={train_ds.shape[0]}, ...)")
+    if unet_cfg.arch == 'scorenet' and (roll_cfg.n_pitches, roll_cfg.clip_frames) != (28, 28):
+        raise ValueError(f"the paper's ScoreNet takes 28 x 28 rolls, and these clips are {roll_cfg.n_pitches} x {roll_cfg.clip_frames}: "
+                         "use the 'paper-code' preset (pitches 56..83, 28 one-second frames) or the U-Net")
     data = {**(data or {}), 'train_clips': len(train_ds), 'val_clips': len(val_ds),   # the densities set the sampling threshold
             'train_density': train_ds.clips.float().mean().item() if len(train_ds) else None,
             'val_density': val_ds.clips.float().mean().item() if len(val_ds) else None}
@@ -250,7 +257,7 @@ def train(
     if resume and ckpt.exists():
         tensors, header = read_checkpoint(ckpt)
         same = lambda c: {'roll': RollConfig.from_dict(c['roll']).to_dict(), 'sde': c['sde'], 'unet': UNetConfig.from_dict(c['unet']).to_dict(),   # older files: new fields at defaults
-                          'train': {k: v for k, v in TrainConfig.from_dict(c['train']).to_dict().items() if k not in ('epochs', 'patience', 'cooldown_epochs')}}
+                          'train': {k: v for k, v in TrainConfig.from_dict(c['train']).to_dict().items() if k not in ('epochs', 'patience', 'cooldown_epochs', 'max_minutes')}}
         saved, mine = same(header['config']), same(config)   # more epochs, another patience or a cooldown may be asked for when resuming
         if json.dumps(saved, sort_keys=True) != json.dumps(mine, sort_keys=True):
             diff = [k for k in saved if json.dumps(saved[k], sort_keys=True) != json.dumps(mine[k], sort_keys=True)]
@@ -272,6 +279,7 @@ def train(
     from tqdm.auto import tqdm
     for epoch in range(start_epoch, cfg.epochs):
         if since_best and cfg.patience is not None and since_best >= cfg.patience: break
+        if cfg.max_minutes is not None and sum(r['seconds'] for r in history) >= 60 * cfg.max_minutes: break   # the wall-clock budget is spent
         seed = cfg.seed * 100_003 + epoch
         sampler = torch.utils.data.DistributedSampler(train_ds, world, rank, shuffle=True, seed=seed) if world > 1 else None
         loader = make_loader(train_ds, cfg.batch_size, train=True, augment=aug, centered=cfg.centered, seed=seed + 1_000_003 * rank, drop_last=False,
@@ -393,7 +401,8 @@ def model_card(
              f"{r['clip_frames']} frames at {r['fs']:g} frame{'s' if r['fs'] != 1 else ''} per second ({r['clip_frames'] / r['fs']:g} s), MIDI pitches "
              f"{r['lowest_pitch']} to {r['highest_pitch']}{', with an onset channel' if r.get('onsets') else ''}; note density {d.get('train_density', float('nan')):.3f} (training).", '',
              '## Model', '',
-             f"U-Net with channels {tuple(u['channels'])}, {'attention' if u.get('attention') else 'no attention'}, "
+             (f"The paper's ScoreNet (unpadded, 28 x 28 rolls) with channels {tuple(u['channels'])}, " if u.get('arch') == 'scorenet' else
+              f"U-Net with channels {tuple(u['channels'])}, {'attention' if u.get('attention') else 'no attention'}, ") +
              f"{u.get('preconditioning', 'score')} parameterisation" + (f", a beat clock of {u['beat_frames']} frames" if u.get('beat_frames') else '')
              + f"; SDE {config['sde']['type']} (" + ', '.join(f'{k}={v}' for k, v in config['sde'].items() if k != 'type') + ').', '',
              '## Training', '',
@@ -418,7 +427,7 @@ def train_parser(parser=None):
     p = parser or argparse.ArgumentParser(prog='pianodiff train', description='Train a score model on piano rolls.')
     d = TrainConfig()
     p.add_argument('--data', default='chorales', help="'chorales' (the music21 corpus, no network) or a MAESTRO folder or zip")
-    p.add_argument('--preset', default='default', help="data preset: default, paper, paper-first-clip")
+    p.add_argument('--preset', default='default', help="data preset: default, paper, paper-first-clip, paper-code")
     p.add_argument('--sde', default='vp', choices=['vp', 'subvp', 've', 'tutorial-ve'], help='forward SDE (default: vp)')
     p.add_argument('--out', default='runs/chorales', help='run folder (default: runs/chorales)')
     p.add_argument('--epochs', type=int, default=d.epochs); p.add_argument('--batch-size', type=int, default=d.batch_size)
@@ -426,7 +435,9 @@ def train_parser(parser=None):
     p.add_argument('--patience', type=int, default=d.patience); p.add_argument('--seed', type=int, default=d.seed)
     p.add_argument('--max-steps-per-epoch', type=int, default=None)
     p.add_argument('--cooldown-epochs', type=int, default=d.cooldown_epochs, help='lower the learning rate linearly to 0 over the last N epochs (also when resuming)')
-    p.add_argument('--channels', default='32,64,128', help='U-Net channels per level (default: 32,64,128)')
+    p.add_argument('--channels', default=None, help='channels per level (default: 32,64,128 for the U-Net; 32,64,128,256 for ScoreNet)')
+    p.add_argument('--arch', default='unet', choices=['unet', 'scorenet'], help="the network: this book's U-Net, or the paper's ScoreNet (28 x 28 rolls only: --preset paper-code)")
+    p.add_argument('--max-minutes', type=float, default=None, help='wall-clock budget: no epoch starts after this many minutes of training')
     p.add_argument('--no-attention', action='store_true'); p.add_argument('--no-augment', action='store_true')
     p.add_argument('--uncentered', action='store_true', help='train on 0/1 rolls as the paper code does (default: 2x-1)')
     p.add_argument('--edm', action='store_true', help='the EDM recipe: preconditioned U-Net, log-normal noise levels, EDM loss weighting')
@@ -448,12 +459,17 @@ def train_from_args(args) -> dict:
         tr, va = (load_chorales(s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
     else:
         tr, va = (load_maestro(args.data, s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
-    channels = tuple(int(c) for c in args.channels.split(','))
-    unet_cfg = UNetConfig(in_channels=roll_cfg.channels, channels=channels, attention=not args.no_attention, groups=math.gcd(8, *channels),
-                          preconditioning='edm' if getattr(args, 'edm', False) else 'score', beat_frames=getattr(args, 'beat_frames', None))
+    arch = getattr(args, 'arch', 'unet')
+    if arch == 'scorenet':
+        if getattr(args, 'edm', False) or getattr(args, 'beat_frames', None): raise ValueError("--arch scorenet is the paper's network: it takes neither --edm nor --beat-frames")
+        unet_cfg = replace(SCORENET, in_channels=roll_cfg.channels, **({'channels': tuple(int(c) for c in args.channels.split(','))} if args.channels else {}))
+    else:
+        channels = tuple(int(c) for c in (args.channels or '32,64,128').split(','))
+        unet_cfg = UNetConfig(in_channels=roll_cfg.channels, channels=channels, attention=not args.no_attention, groups=math.gcd(8, *channels),
+                              preconditioning='edm' if getattr(args, 'edm', False) else 'score', beat_frames=getattr(args, 'beat_frames', None))
     recipe = EDM_TRAIN if getattr(args, 'edm', False) else TrainConfig()
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
-                  patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch,
+                  patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch, max_minutes=getattr(args, 'max_minutes', None),
                   augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift)
     data = {'dataset': 'chorales' if args.data == 'chorales' else dataset_name(args.data), 'preset': args.preset, 'limit': args.limit}
     return train(args.out, tr, va, SDE_NAMES[args.sde](), unet_cfg, cfg, resume=args.resume, device=args.device,

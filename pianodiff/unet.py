@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['UNetConfig', 'GaussianFourierFeatures', 'beat_clock', 'ResBlock', 'SelfAttention', 'UNet', 'count_parameters',
-           'unet_summary', 'benchmark_unet']
+__all__ = ['SCORENET', 'UNetConfig', 'GaussianFourierFeatures', 'beat_clock', 'ResBlock', 'SelfAttention', 'UNet',
+           'count_parameters', 'unet_summary', 'ScoreNet', 'score_network', 'benchmark_unet']
 
 # %% ../nbs/04_unet.ipynb #76463e56
 @dataclass(frozen=True)
@@ -33,10 +33,15 @@ class UNetConfig:
     preconditioning: str = 'score'    # 'score': output / std(t); 'edm': the denoiser of Karras et al. (2022), returned as a score
     sigma_data: float = 0.5           # the data's standard deviation, for preconditioning='edm'
     beat_frames: int | None = None    # frames per beat: the network also sees where each frame falls in the beat (see `beat_clock`)
+    arch: str = 'unet'                # 'unet': this chapter's network; 'scorenet': the paper's (the tutorial ScoreNet, 28 x 28 only, see `ScoreNet`)
 
     def __post_init__(self):
         if self.preconditioning not in ('score', 'edm'):
             raise ValueError(f"UNetConfig.preconditioning must be 'score' or 'edm', got {self.preconditioning!r}")
+        if self.arch not in ('unet', 'scorenet'): raise ValueError(f"UNetConfig.arch must be 'unet' or 'scorenet', got {self.arch!r}")
+        if self.arch == 'scorenet' and (len(self.channels) != 4 or self.preconditioning != 'score' or self.beat_frames):
+            raise ValueError("UNetConfig(arch='scorenet') is the paper's fixed network: four channel counts, preconditioning='score', no beat clock "
+                             "(start from pianodiff.unet.SCORENET)")
         if not self.sigma_data > 0: raise ValueError(f"UNetConfig.sigma_data must be > 0, got {self.sigma_data!r}")
         b = self.beat_frames
         if b is not None and (isinstance(b, bool) or not isinstance(b, int) or b < 2):
@@ -192,6 +197,57 @@ def unet_summary(model: UNet, pitches: int, frames: int) -> str:
     lines = [f'UNet {list(model.cfg.channels)}: {count_parameters(model):,} parameters; roll {pitches} x {frames}']
     lines += [f'  {name:22} {shape}' for name, shape in shapes]
     return '\n'.join(lines)
+
+# %% ../nbs/04_unet.ipynb #30aca75e
+SCORENET = UNetConfig(arch='scorenet', channels=(32, 64, 128, 256), attention=False, embed_dim=256, fourier_scale=30.0)  # the tutorial's sizes
+
+class ScoreNet(nn.Module):
+    "The paper's score network (the tutorial ScoreNet): unpadded convolutions, rolls of exactly 28 x 28, output / std(t)."
+    size = 28
+    def __init__(self,
+                 cfg: UNetConfig = SCORENET,  # arch='scorenet': channels (4 levels), embed_dim, fourier_scale and in_channels are used
+                 marginal_std=None,  # t -> std(t) [batch], e.g. `sde.marginal_std`; the output is divided by it
+                 marginal_prob=None):  # unused: accepted so that both networks are built alike
+        super().__init__()
+        if cfg.arch != 'scorenet': raise ValueError(f"ScoreNet needs UNetConfig(arch='scorenet', ...), got arch={cfg.arch!r}")
+        self.cfg, self.marginal_std = cfg, marginal_std
+        (a, b, c, d), E = cfg.channels, cfg.embed_dim
+        self.time = nn.Sequential(GaussianFourierFeatures(E, cfg.fourier_scale), nn.Linear(E, E))
+        conv = lambda i, o, s: nn.Conv2d(i, o, 3, stride=s, bias=False)
+        tconv = lambda i, o, pad: nn.ConvTranspose2d(i, o, 3, stride=2, bias=False, output_padding=pad)
+        self.down = nn.ModuleList([conv(cfg.in_channels, a, 1), conv(a, b, 2), conv(b, c, 2), conv(c, d, 2)])
+        self.up = nn.ModuleList([tconv(d, c, 0), tconv(2 * c, b, 1), tconv(2 * b, a, 1)])
+        self.out = nn.ConvTranspose2d(2 * a, cfg.in_channels, 3, stride=1)
+        chans = (a, b, c, d, c, b, a)
+        self.dense = nn.ModuleList([nn.Linear(E, ch) for ch in chans])
+        self.norms = nn.ModuleList([nn.GroupNorm(4 if i == 0 else 32, ch) for i, ch in enumerate(chans)])
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        "The score estimate at (x, t); x [batch, channels, 28, 28], t [batch] (or a scalar)."
+        if x.ndim != 4 or x.shape[1:] != (self.cfg.in_channels, self.size, self.size):
+            raise ValueError(f"ScoreNet takes rolls of exactly [batch, {self.cfg.in_channels}, 28, 28] (the paper's network has no padding), "
+                             f"got {tuple(x.shape)}: use the 'paper-code' preset (pitches 56..83, 28 one-second frames) or the U-Net")
+        t = torch.as_tensor(t, dtype=x.dtype, device=x.device).expand(len(x)) if torch.as_tensor(t).ndim == 0 else t
+        h = self.network(x, t)
+        if self.marginal_std is not None: h = h / self.marginal_std(t).reshape(-1, 1, 1, 1)
+        return h
+
+    def network(self, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+        "The raw network, conditioned on `noise` [batch] (the time t)."
+        emb = F.silu(self.time(noise.to(x.dtype)))
+        layer = lambda i, h: F.silu(self.norms[i](h + self.dense[i](emb)[:, :, None, None]))
+        h, skips = x, []
+        for i, conv in enumerate(self.down):
+            h = layer(i, conv(h)); skips.append(h)
+        skips.pop()
+        for k, tconv in enumerate(self.up):
+            h = layer(4 + k, tconv(h if k == 0 else torch.cat([h, skips.pop()], dim=1)))
+        return self.out(torch.cat([h, skips.pop()], dim=1))
+
+def score_network(cfg: UNetConfig, marginal_std=None, marginal_prob=None) -> nn.Module:
+    "The score network `cfg` describes: a `UNet`, or the paper's `ScoreNet` when cfg.arch == 'scorenet'."
+    return (ScoreNet if cfg.arch == 'scorenet' else UNet)(cfg, marginal_std=marginal_std, marginal_prob=marginal_prob)
+
 
 # %% ../nbs/04_unet.ipynb #d94b4fc0
 def benchmark_unet(model: UNet, pitches: int, frames: int, batch: int = 32, repeats: int = 5) -> dict:

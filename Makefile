@@ -12,7 +12,7 @@ TORCH_INDEX ?=
 INSTALLED := $(VENV)/.installed
 DEV       := $(VENV)/.installed-dev
 
-.PHONY: demo test docs install dev system-deps check-sync nbtest pytest clean help
+.PHONY: demo test docs install dev system-deps check-sync lint nbtest pytest clean help
 
 help:
 	@echo "make demo   - set up .venv and run the demo (writes into out/)"
@@ -55,13 +55,17 @@ demo: $(INSTALLED) system-deps
 check-sync: $(DEV)
 	@bash tools/check_sync.sh $(BIN)
 
+# Undefined names and unused imports (pyflakes' rules) in everything that is not a notebook.
+lint: $(DEV)
+	$(BIN)/ruff check --select F pianodiff bench tests tools
+
 nbtest: $(DEV)
 	$(BIN)/nbdev-test --timing
 
 pytest: $(DEV)
 	$(BIN)/python -m pytest tests -q
 
-test: $(DEV) system-deps check-sync nbtest pytest
+test: $(DEV) system-deps check-sync lint nbtest pytest
 
 docs: $(DEV)
 	$(BIN)/nbdev-export

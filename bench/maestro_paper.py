@@ -128,7 +128,7 @@ def main(smoke: bool = False):
     n = 4 if smoke else N
     commands = runs(data, out, smoke)
     folders = {k: run_training(c) for k, c in commands.items()}   # one at a time: two torch jobs on 2 cores slow each other tenfold
-    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'budget_minutes': 0.05 if smoke else BUDGET_MINUTES,
+    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'split': 'validation', 'budget_minutes': 0.05 if smoke else BUDGET_MINUTES,
               'runs': {k: describe(f, commands[k].replace(str(data), 'MAESTRO.zip')) for k, f in folders.items()}, 'samples': {}}
     for k, f in folders.items():
         result['samples'][k] = judge(load_pretrained(f), data, n, k, smoke)

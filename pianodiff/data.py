@@ -7,7 +7,7 @@ Docs: https://pianodiff.github.io/pianodiff/data.html.md"""
 # %% ../nbs/01_data.ipynb #3e7bfc5e
 from __future__ import annotations
 
-import csv, hashlib, io, json, math, os, shutil, tempfile, time, urllib.error, urllib.request, warnings, zipfile, zlib
+import csv, hashlib, io, json, os, shutil, tempfile, urllib.error, urllib.request, warnings, zipfile, zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from .roll import MidiReadError, RollConfig, cache_dir, corpus_midi, load_midi, midi_from_bytes, midi_to_roll, pitch_name, plot_roll, split_clips
+from .roll import MidiReadError, RollConfig, cache_dir, load_midi, midi_from_bytes, midi_to_roll, split_clips
 
 # %% auto #0
 __all__ = ['PAPER', 'PAPER_FIRST_CLIP', 'PAPER_CODE', 'DEFAULT', 'PRESETS', 'MAESTRO_V3_URL', 'MAESTRO_CSV', 'MAESTRO_COLUMNS',

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .sde import SDE, VESDE, VPSDE, subVPSDE, TutorialVESDE, sigmas_of, times_of
+from .sde import SDE, VPSDE, sigmas_of, times_of
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'SampleResult', 'sample_em', 'sample_pc', 'sample_ode', 'karras_sigmas', 'karras_times', 'log_snr_times',

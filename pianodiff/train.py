@@ -8,14 +8,13 @@ Docs: https://pianodiff.github.io/pianodiff/train.html.md"""
 from __future__ import annotations
 
 import copy, json, math, os, time, warnings
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 
-from .data import DEFAULT, PAPER, Augment, ClipDataset, dataset_name, load_chorales, load_maestro, make_loader, preset, to_model_space
+from .data import Augment, ClipDataset, dataset_name, load_chorales, load_maestro, make_loader, preset, to_model_space
 from .roll import RollConfig
 from .score import dsm_loss
 from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE, sigmas_of, times_of
@@ -336,10 +335,10 @@ def train(
 
 # %% ../nbs/05_train.ipynb #54634fd2
 PRETRAINED_DIR = Path(__file__).parent / 'pretrained' if '__file__' in globals() else Path('../pianodiff/pretrained')
-PRETRAINED = ('chorales', 'chorales-paper')
+PRETRAINED = ('chorales', 'chorales-paper', 'maestro-paper')
 
 def load_pretrained(
-    name: str | Path = 'chorales',  # a bundled model ('chorales', 'chorales-paper') or a folder with model.safetensors + config.json
+    name: str | Path = 'chorales',  # a bundled model ('chorales', 'chorales-paper', 'maestro-paper') or a folder with model.safetensors + config.json
     device: str | None = 'cpu',  # where to put the model
 ) -> Pretrained:
     "A trained score model: the EMA network (eval mode), its SDE, its RollConfig and its full configuration."

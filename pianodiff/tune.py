@@ -7,15 +7,15 @@ Docs: https://pianodiff.github.io/pianodiff/tune.html.md"""
 # %% ../nbs/05a_tune.ipynb #97d454d9
 from __future__ import annotations
 
-import json, math, shutil, tempfile, warnings
-from dataclasses import asdict, dataclass, replace
+import json, math, shutil, tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from .data import ClipDataset, kfold_by_piece, load_chorales, load_maestro, preset, to_model_space
-from .sde import SDE, sigmas_of, times_of
+from .sde import SDE, times_of
 from .train import EDM_TRAIN, SDE_NAMES, TrainConfig, TrainingDiverged, train
 from .unet import UNetConfig
 

@@ -1,5 +1,4 @@
 "The whole chorale corpus, deduplicated: no held-out clip repeats a training clip (builds the corpus once: about 2 minutes)."
-import numpy as np
 
 from pianodiff.data import DEFAULT, chorale_corpus, corpus_duplicates, load_chorales
 

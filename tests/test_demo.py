@@ -1,7 +1,6 @@
 """`make demo`: new clips from the bundled model by every sampler (MIDI, WAV, PNG, summary.md) beside a real chorale
 for reference, each file checked; and the command line's one-line errors."""
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pretty_midi

@@ -1,6 +1,5 @@
 "`make docs` renders the book; the piano-roll chapter shows its pictures and playable audio in a real browser."
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -1,6 +1,5 @@
 "`pianodiff evaluate` end to end, as a user runs it: the console script, its three files and its one-line errors."
 import json
-from pathlib import Path
 
 from conftest import BIN, run
 

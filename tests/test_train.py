@@ -74,7 +74,7 @@ def test_pretrained_models_load_and_score(name):
 
 
 def test_corrupt_and_foreign_checkpoints(tmp_path):
-    good = load_pretrained('chorales')
+    load_pretrained('chorales')   # the bundled model loads; the damaged copies below must not
     folder = tmp_path / 'corrupt'; folder.mkdir()
     src = Path(__import__('pianodiff').__file__).parent / 'pretrained' / 'chorales'
     data = (src / 'model.safetensors').read_bytes()

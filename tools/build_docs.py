@@ -12,7 +12,7 @@ the package registries on this project's machines), this script:
 
 `--readme-only` does step 3 alone; `make test` uses it to check that README.md is up to date.
 """
-import argparse, base64, copy, html, os, re, shutil, sys
+import argparse, copy, html, os, re, shutil, sys
 from pathlib import Path
 
 import nbformat

@@ -11,7 +11,7 @@ pianodiff/pretrained/NAME/, writes training.json (the command, its wall time, th
 import argparse, hashlib, json, os, platform, shutil
 from pathlib import Path
 
-from pianodiff.data import load_chorales, preset
+from pianodiff.data import load_chorales
 from pianodiff.roll import RollConfig
 from pianodiff.train import PRETRAINED_DIR, model_card, read_checkpoint, save_checkpoint
 
@@ -22,7 +22,7 @@ def metrics_text(specs: list[str], weights: Path) -> str:
     for spec in specs:
         path, _, key = spec.rpartition(':')
         result = json.loads(Path(path).read_text())
-        entry = result['models'][key]
+        entry = (result['models'] if 'models' in result else result['samples'])[key]   # evaluation.json: 'models'; maestro_paper.json: 'samples'
         if entry.get('weights_sha256', digest) != digest:
             raise SystemExit(f"{spec} was measured on other weights than {weights}: measure the model again, or name the right entry")
         rows = entry['rows']

@@ -1,7 +1,8 @@
 """The paper's experiment on the paper's data, and the paper's network beside ours.
 
     .venv/bin/python bench/maestro_paper.py           # about 80 min on 2 CPU cores: three trainings (each resumes if stopped), then sampling
-    .venv/bin/python bench/maestro_paper.py --smoke   # two minutes: tiny runs and 4 clips, everything in /tmp/maestro_paper_smoke
+    .venv/bin/python bench/maestro_paper.py --smoke   # five minutes: tiny runs and 4 clips, everything in /tmp/maestro_paper_smoke
+    .venv/bin/python bench/maestro_paper.py --report  # rewrite its section of bench/RESULTS.md from the stored JSON
 
 Needs MAESTRO v3: ../shared/maestro/maestro-v3.0.0-midi.zip, or the archive or folder named by $PIANODIFF_MAESTRO.
 Writes bench/maestro_paper.json (drawn by the training chapter, nbs/05_train.ipynb), the run folders under runs/
@@ -136,19 +137,25 @@ def main(smoke: bool = False):
     result['seconds'] = time.perf_counter() - t0
     (dest / 'maestro_paper.json').write_text(json.dumps(result, indent=1))
     if smoke: print(json.dumps({k: v['rows'] for k, v in result['samples'].items()})[:2000]); return
-    r, s = result['runs'], result['samples']
-    lines = ['| network | rolls | parameters | epochs in budget | clips/s (training) | best validation loss (EMA) | '
-             + ' | '.join(f'mean OA {x.upper()}' for x in SAMPLERS) + ' |', '|---|---|---|---|---|---|' + '---|' * len(SAMPLERS)]
+    report(result)
+
+
+def report(result: dict):
+    "Write the section of bench/RESULTS.md from a stored result."
+    r, s, n = result['runs'], result['samples'], result['n']
+    oa = lambda row: f"{row['mean_oa']:.3f} [{row['mean_oa_ci'][0]:.3f}, {row['mean_oa_ci'][1]:.3f}]"
+    lines = ['| network | rolls | parameters | epochs in budget | clips/s (whole epochs) | clips/s (one training step) | best validation loss (EMA) | '
+             + ' | '.join(f'mean OA {x.upper()}' for x in SAMPLERS) + ' |', '|---|---|---|---|---|---|---|' + '---|' * len(SAMPLERS)]
     for k in ('scorenet', 'unet'):
-        oa = [f"{s[k]['rows'][x]['mean_oa']:.3f} [{s[k]['rows'][x]['mean_oa_ci'][0]:.3f}, {s[k]['rows'][x]['mean_oa_ci'][1]:.3f}]" for x in SAMPLERS]
         lines.append(f"| {'ScoreNet (the paper)' if k == 'scorenet' else 'U-Net (this book)'} | 28 x 28 | {r[k]['parameters']:,} | {r[k]['epochs']} | "
-                     f"{r[k]['clips_per_second']:.0f} | {r[k]['best_val_loss_ema']:.1f} | " + ' | '.join(oa) + ' |')
-    body = (f"Machine: {result['machine']}. `python bench/maestro_paper.py`, {result['seconds'] / 60:.0f} min in all. MAESTRO v3, validation split; "
-            f"{n} clips per sampler (seed {SEED}, midpoint rule).\n\n"
-            f"The two networks, each trained for {BUDGET_MINUTES:g} minutes on the paper code's rolls (preset paper-code):\n\n" + '\n'.join(lines)
+                     f"{r[k]['clips_per_second']:.0f} | {r[k]['train_clips_per_s']:.0f} | {r[k]['best_val_loss_ema']:.4f} | "
+                     + ' | '.join(oa(s[k]['rows'][x]) for x in SAMPLERS) + ' |')
+    body = (f"Machine: {result['machine']}. `python bench/maestro_paper.py`, {result['seconds'] / 60:.0f} min in all (MAESTRO parsing included). "
+            f"MAESTRO v3, validation split; {n} clips per sampler (seed {result['seed']}, midpoint rule).\n\n"
+            f"The two networks, each trained for {result['budget_minutes']:g} minutes on the paper code's rolls (preset paper-code):\n\n" + '\n'.join(lines)
             + "\n\nThe paper's protocol with this book's U-Net (`maestro-paper`, preset paper-first-clip): "
             + f"{r['maestro-paper']['epochs']} epochs in {r['maestro-paper']['seconds'] / 60:.0f} min, best validation loss (EMA) "
-            + f"{r['maestro-paper']['best_val_loss_ema']:.1f}.\n\n" + s['maestro-paper']['table']
+            + f"{r['maestro-paper']['best_val_loss_ema']:.4f}.\n\n" + s['maestro-paper']['table']
             + (f"\n\nThe paper's published samples (12 per sampler) against the paper-code validation clips:\n\n{result['anchors']['table']}"
                if result['anchors'] else ''))
     write_section("The paper's experiment on MAESTRO", f"The paper's experiment on MAESTRO ({result['date']})\n\n" + body)
@@ -156,4 +163,5 @@ def main(smoke: bool = False):
 
 
 if __name__ == '__main__':
-    main(smoke='--smoke' in sys.argv)
+    if '--report' in sys.argv: report(json.loads((HERE / 'maestro_paper.json').read_text()))   # rewrite the RESULTS section only
+    else: main(smoke='--smoke' in sys.argv)

@@ -52,6 +52,7 @@ class TrainConfig:
     seed: int = 0                     # fixes weights, data order, augmentation and noise
     val_seed: int = 1234              # fixes the validation noise levels and draws
     max_steps_per_epoch: int | None = None  # cut epochs short (tests, quick looks)
+    max_val_clips: int | None = None  # validate on this many clips, evenly spaced over the validation set (None: all; MAESTRO has ~9,000)
     max_minutes: float | None = None  # a wall-clock budget: no epoch starts once this many minutes of training are spent (None: no limit)
     amp: bool = False                 # bfloat16 autocast on a GPU
 
@@ -62,6 +63,8 @@ class TrainConfig:
         if not 0 <= self.cooldown_epochs <= self.epochs:
             raise ValueError(f"TrainConfig.cooldown_epochs (--cooldown-epochs) must be between 0 and epochs ({self.epochs}), got {self.cooldown_epochs}")
 
+        if self.max_val_clips is not None and not self.max_val_clips > 0:
+            raise ValueError(f"TrainConfig.max_val_clips (--max-val-clips) must be > 0 or None, got {self.max_val_clips!r}")
         if self.max_minutes is not None and not self.max_minutes > 0:
             raise ValueError(f"TrainConfig.max_minutes (--max-minutes) must be > 0 or None, got {self.max_minutes!r}")
 
@@ -180,19 +183,21 @@ def _ema_update(ema: nn.Module, model: nn.Module, decay: float):
 
 @torch.no_grad()
 def validation_loss(model, sde, ds: ClipDataset, cfg: TrainConfig, device, batch_size: int = 64) -> float:
-    "Mean loss on `ds` with noise levels and draws fixed by `cfg.val_seed`: comparable from epoch to epoch."
+    "Mean loss on `ds` (or `cfg.max_val_clips` of its clips, evenly spaced) with noise levels and draws fixed by `cfg.val_seed`: comparable from epoch to epoch."
     if len(ds) == 0: return float('nan')
+    idx = list(range(len(ds))) if not cfg.max_val_clips or cfg.max_val_clips >= len(ds) else \
+          torch.linspace(0, len(ds) - 1, cfg.max_val_clips).round().long().tolist()   # the same clips every epoch, spread over every piece
     g = torch.Generator().manual_seed(cfg.val_seed)
-    t_all = training_times(sde, cfg, len(ds), g)   # the training distribution of noise levels (uniform in t: as before)
-    z_all = torch.randn((len(ds), *ds.shape), generator=g)
+    t_all = training_times(sde, cfg, len(idx), g)   # the training distribution of noise levels (uniform in t: as before)
+    z_all = torch.randn((len(idx), *ds.shape), generator=g)
     was = model.training; model.eval()
     total = 0.0
-    for i in range(0, len(ds), batch_size):
-        x = to_model_space(torch.stack([ds[j] for j in range(i, min(i + batch_size, len(ds)))]), cfg.centered).to(device)
+    for i in range(0, len(idx), batch_size):
+        x = to_model_space(torch.stack([ds[j] for j in idx[i:i + batch_size]]), cfg.centered).to(device)
         total += dsm_loss(model, sde, x, t=t_all[i:i + len(x)].to(device), z=z_all[i:i + len(x)].to(device),
                           weighting=cfg.weighting, per_sample=True, sigma_data=cfg.sigma_data).sum().item()
     model.train(was)
-    return total / len(ds)
+    return total / len(idx)
 
 class TrainingDiverged(RuntimeError):
     "The loss became NaN or infinite; the message names the last good checkpoint."
@@ -437,6 +442,7 @@ def train_parser(parser=None):
     p.add_argument('--channels', default=None, help='channels per level (default: 32,64,128 for the U-Net; 32,64,128,256 for ScoreNet)')
     p.add_argument('--arch', default='unet', choices=['unet', 'scorenet'], help="the network: this book's U-Net, or the paper's ScoreNet (28 x 28 rolls only: --preset paper-code)")
     p.add_argument('--max-minutes', type=float, default=None, help='wall-clock budget: no epoch starts after this many minutes of training')
+    p.add_argument('--max-val-clips', type=int, default=None, help='validate on this many clips, evenly spaced (default: all)')
     p.add_argument('--no-attention', action='store_true'); p.add_argument('--no-augment', action='store_true')
     p.add_argument('--uncentered', action='store_true', help='train on 0/1 rolls as the paper code does (default: 2x-1)')
     p.add_argument('--edm', action='store_true', help='the EDM recipe: preconditioned U-Net, log-normal noise levels, EDM loss weighting')
@@ -468,7 +474,7 @@ def train_from_args(args) -> dict:
                               preconditioning='edm' if getattr(args, 'edm', False) else 'score', beat_frames=getattr(args, 'beat_frames', None))
     recipe = EDM_TRAIN if getattr(args, 'edm', False) else TrainConfig()
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
-                  patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch, max_minutes=getattr(args, 'max_minutes', None),
+                  patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch, max_minutes=getattr(args, 'max_minutes', None), max_val_clips=getattr(args, 'max_val_clips', None),
                   augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift)
     data = {'dataset': 'chorales' if args.data == 'chorales' else dataset_name(args.data), 'preset': args.preset, 'limit': args.limit}
     return train(args.out, tr, va, SDE_NAMES[args.sde](), unet_cfg, cfg, resume=args.resume, device=args.device,

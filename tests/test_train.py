@@ -70,7 +70,12 @@ def test_pretrained_models_load_and_score(name):
     x = torch.randn(2, *p.shape)
     with torch.no_grad(): s = p.model(x, torch.tensor([0.5, 0.9]))
     assert s.shape == x.shape and torch.isfinite(s).all() and s.abs().mean() > 0
-    assert p.config['data']['dataset'] == 'chorales' and not p.model.training
+    assert not p.model.training
+    card = (Path(__import__('pianodiff').__file__).parent / 'pretrained' / name / 'MODEL_CARD.md').read_text()
+    if name.startswith('maestro'):   # trained on MAESTRO: its data, and its licence beside the weights
+        assert p.config['data']['dataset'] == 'maestro' and 'CC BY-NC-SA 4.0' in card
+    else:
+        assert p.config['data']['dataset'] == 'chorales' and 'CC BY-NC-SA' not in card
 
 
 def test_corrupt_and_foreign_checkpoints(tmp_path):

@@ -28,7 +28,7 @@ $(BIN)/python:
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c "import torch" 2>/dev/null \
 	  || $(BIN)/pip install -q "$(TORCH_SPEC)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[book]'
 	@touch $@
 
 $(DEV): $(INSTALLED)

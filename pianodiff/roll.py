@@ -16,10 +16,11 @@ import pretty_midi
 import torch
 
 # %% auto #0
-__all__ = ['SAMPLE_RATE', 'RollConfig', 'cache_dir', 'corpus_midi', 'MidiReadError', 'load_midi', 'midi_from_bytes',
-           'sustain_notes', 'notes_to_roll', 'onset_roll', 'midi_notes', 'pitch_name', 'midi_to_roll', 'plot_roll',
-           'roll_to_midi', 'active_fraction', 'split_clips', 'fluidsynth_available', 'default_soundfont',
-           'midi_to_audio', 'roll_to_audio', 'play', 'write_wav', 'save_roll', 'clip_explorer']
+__all__ = ['SAMPLE_RATE', 'AUDIO_FORMATS', 'RollConfig', 'cache_dir', 'corpus_midi', 'MidiReadError', 'load_midi',
+           'midi_from_bytes', 'sustain_notes', 'notes_to_roll', 'onset_roll', 'midi_notes', 'pitch_name',
+           'midi_to_roll', 'plot_roll', 'roll_to_midi', 'active_fraction', 'split_clips', 'fluidsynth_available',
+           'default_soundfont', 'midi_to_audio', 'roll_to_audio', 'encode_audio', 'play', 'write_wav', 'save_roll',
+           'clip_explorer']
 
 # %% ../nbs/00_roll.ipynb #50ab7be6
 @dataclass(frozen=True)
@@ -422,15 +423,35 @@ def roll_to_audio(
     peak = np.abs(audio).max() if len(audio) else 0.0
     return audio * (0.9 / peak) if peak > 0 else audio
 
+AUDIO_FORMATS = {'mp3': ('MP3', 'MPEG_LAYER_III', 'audio/mpeg'), 'ogg': ('OGG', 'VORBIS', 'audio/ogg'), 'wav': ('WAV', 'PCM_16', 'audio/wav')}
+
+def encode_audio(
+    audio: np.ndarray,  # mono float audio in [-1, 1]
+    sample_rate: int = SAMPLE_RATE,  # samples per second
+    format: str = 'mp3',  # 'mp3' (every browser plays it), 'ogg' (Vorbis) or 'wav' (uncompressed, 16-bit)
+) -> tuple[bytes, str]:
+    "The audio as the bytes of an audio file, and its MIME type: MP3 weighs about a tenth of the WAV."
+    import io, soundfile
+    if format not in AUDIO_FORMATS: raise ValueError(f"format must be one of {', '.join(AUDIO_FORMATS)}, got {format!r}")
+    kind, subtype, mime = AUDIO_FORMATS[format]
+    buf = io.BytesIO()
+    soundfile.write(buf, np.clip(np.asarray(audio, dtype=np.float32), -1, 1), sample_rate, format=kind, subtype=subtype,
+                   **({} if format == 'wav' else {'compression_level': 0.8}))   # about 24 kbit/s: plenty for a General MIDI piano
+    return buf.getvalue(), mime
+
 def play(
     roll,  # a piano roll [pitches, frames]
     cfg: RollConfig = RollConfig(),  # the representation of the roll
     sample_rate: int = SAMPLE_RATE,  # samples per second
+    format: str = 'mp3',  # compressed 'mp3' (the default: light notebooks) or 'ogg', or 'wav'
     **kwargs,  # passed to `roll_to_audio` (tail, soundfont)
 ):
-    "An IPython audio player for a roll."
+    "An IPython audio player for a roll, its sound embedded as a compressed file."
     from IPython.display import Audio
-    return Audio(roll_to_audio(roll, cfg, sample_rate, **kwargs), rate=sample_rate, normalize=False)
+    data, mime = encode_audio(roll_to_audio(roll, cfg, sample_rate, **kwargs), sample_rate, format)
+    player = Audio(data=data)
+    player.mimetype = mime   # IPython takes embedded bytes for WAV; say what they are
+    return player
 
 # %% ../nbs/00_roll.ipynb #2fe195cb
 def write_wav(path: str | Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
@@ -469,12 +490,14 @@ def clip_explorer(
     clips, starts = split_clips(roll, replace(cfg, min_active=0), return_starts=True)
     out = widgets.Output()
     slider = widgets.IntSlider(value=0, min=0, max=len(clips) - 1, description='clip', continuous_update=False)
+    box = widgets.VBox([slider, out])
     def show(change=None):
         i = slider.value
+        box.shown = {'clip': i, 'figure': plot_roll(clips[i], cfg, titles=f'clip {i + 1} of {len(clips)}, from {starts[i].item() / cfg.fs:.1f} s', ncols=1),
+                     'audio': play(clips[i], cfg)}   # what the widget shows now (tests read it; no display capture needed)
         with out:
             out.clear_output(wait=True)
-            display(plot_roll(clips[i], cfg, titles=f'clip {i + 1} of {len(clips)}, from {starts[i].item() / cfg.fs:.1f} s', ncols=1))
-            display(play(clips[i], cfg))
+            display(box.shown['figure']); display(box.shown['audio'])
     slider.observe(show, names='value')
     show()
-    return widgets.VBox([slider, out])
+    return box

@@ -1,5 +1,5 @@
-"""`make demo`: new clips from the bundled model by every sampler (MIDI, WAV, PNG, summary.md) beside a real chorale
-for reference, each file checked; and the command line's one-line errors."""
+"""`make demo`: new clips from the bundled model by the fast sampler (MIDI, WAV, PNG, summary.md) beside a real chorale
+for reference, each file checked; `pianodiff demo --all-samplers`: every sampler; and the command line's one-line errors."""
 import shutil
 
 import numpy as np
@@ -45,11 +45,17 @@ def test_demo_midi_is_the_chorale(demo_out):
     assert (midi_to_roll(pm, cfg, n_frames=expected.shape[1]) == expected).all()
 
 
-@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m'])
-def test_demo_samples_are_written_and_playable(demo_out, sampler):
-    from pianodiff.train import load_pretrained
-    out, cfg = demo_out[0], load_pretrained('chorales').roll_cfg
-    for i in (1, 2):
+@pytest.fixture(scope='module')
+def all_samplers_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp('demo-all')
+    r = run([str(BIN / 'pianodiff'), 'demo', '--all-samplers', '-n', '1', '--out', str(out)])
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
+
+
+def check_samples(out, sampler, count):
+    cfg = load_pretrained('chorales').roll_cfg
+    for i in range(1, count + 1):
         pm = pretty_midi.PrettyMIDI(str(out / f'{sampler}_{i}.mid'))
         notes = [n for inst in pm.instruments for n in inst.notes]
         assert notes and all(cfg.lowest_pitch <= n.pitch <= cfg.highest_pitch for n in notes)  # never pitch 0
@@ -57,20 +63,39 @@ def test_demo_samples_are_written_and_playable(demo_out, sampler):
         assert rate == SAMPLE_RATE and len(audio) == round((cfg.clip_frames / cfg.fs + 0.5) * SAMPLE_RATE)
         assert np.abs(audio).max() > 1000, 'silent sample'
         assert (out / f'{sampler}_{i}.png').read_bytes()[:4] == b'\x89PNG'
+    assert not (out / f'{sampler}_{count + 1}.mid').exists()
 
 
-def test_demo_summary(demo_out):
-    text = (demo_out[0] / 'summary.md').read_text()
+def summary_rows(out):
+    text = (out / 'summary.md').read_text()
     rows = [l for l in text.splitlines() if l.startswith('| ') and not l.startswith('| sampler')]
-    assert [r.split('|')[1].strip() for r in rows] == ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m']
-    nfe = {r.split('|')[1].strip(): int(r.split('|')[3]) for r in rows}
+    return {r.split('|')[1].strip(): r.split('|') for r in rows}
+
+
+def test_demo_is_the_fast_sampler(demo_out):
+    "A newcomer's first minute: four clips of the fast sampler, the paper's slow samplers left to --all-samplers."
+    check_samples(demo_out[0], 'heun-churn', 4)
+    rows = summary_rows(demo_out[0])
+    assert list(rows) == ['heun-churn'] and int(rows['heun-churn'][3]) == 49
+    assert not any((demo_out[0] / f'{s}_1.mid').exists() for s in ('em', 'pc', 'ode'))
+
+
+@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m'])
+def test_demo_all_samplers_are_written_and_playable(all_samplers_out, sampler):
+    check_samples(all_samplers_out, sampler, 1)
+
+
+def test_demo_all_samplers_summary(all_samplers_out):
+    rows = summary_rows(all_samplers_out)
+    assert list(rows) == ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m']
+    nfe = {k: int(r[3]) for k, r in rows.items()}
     assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['heun-churn'] == 49 and nfe['dpmpp-2m'] == 15 and nfe['ode'] > 10
-    seconds = {r.split('|')[1].strip(): float(r.split('|')[4]) for r in rows}
+    seconds = {k: float(r[4]) for k, r in rows.items()}
     assert all(s > 0 for s in seconds.values()), seconds
-    density = {r.split('|')[1].strip(): [float(r.split('|')[k].strip(' %')) / 100 for k in (5, 6)] for r in rows}
+    density = {k: [float(r[j].strip(' %')) / 100 for j in (5, 6)] for k, r in rows.items()}
     train = load_pretrained('chorales').config['data']['train_density']
     for written, midpoint in density.values():   # the density rule writes the training density; the midpoint is the sampler's own
-        assert abs(written - train) < 0.005 and 0 < midpoint < 1, (density, train)
+        assert abs(written - train) < 0.01 and 0 < midpoint < 1, (density, train)
 
 
 def test_demo_wav_is_audible_and_the_right_length(demo_out):

@@ -1,0 +1,99 @@
+"""Readers run the book in JupyterLab: the piano-roll chapter runs there, in a real browser, cell by cell under a live
+kernel, without an error, and its clip explorer renders and responds to the slider."""
+import os, re, secrets, shutil, socket, subprocess, time, urllib.request
+
+import pytest
+
+from conftest import BIN, ROOT
+
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+CHAPTER = '00_roll.ipynb'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    "JupyterLab from the project's venv, headless, serving a copy of the chapter (its autosave never touches the book)."
+    if not CHROMIUM: pytest.skip("Chromium is not installed (make test installs Debian's chromium when run as root)")
+    if not (BIN / 'jupyter-lab').exists(): pytest.skip("JupyterLab is not installed: pip install 'pianodiff[book]' (make does)")
+    pytest.importorskip('playwright.sync_api')
+    shutil.copy(ROOT / 'nbs' / CHAPTER, tmp_path / CHAPTER)
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, 'JUPYTER_CONFIG_DIR': str(tmp_path / 'config'), 'JUPYTER_RUNTIME_DIR': str(tmp_path / 'runtime'),
+           'JUPYTER_DATA_DIR': str(tmp_path / 'data'), 'JUPYTER_PATH': str(BIN.parent / 'share' / 'jupyter')}
+    log = open(tmp_path / 'lab.log', 'w')
+    proc = subprocess.Popen([str(BIN / 'jupyter-lab'), '--no-browser', '--allow-root', f'--port={port}', '--ServerApp.ip=127.0.0.1',
+                             f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={tmp_path}', '--LabApp.news_url=',
+                             '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'],
+                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f'{url}/api/status?token={token}', timeout=2); break
+            except OSError:
+                if proc.poll() is not None: pytest.fail(f'JupyterLab exited: {(tmp_path / "lab.log").read_text()[-2000:]}')
+                time.sleep(0.5)
+        else: pytest.fail(f'JupyterLab did not answer in 60 s: {(tmp_path / "lab.log").read_text()[-2000:]}')
+        yield url, token
+    finally:
+        proc.terminate()
+        try: proc.wait(30)
+        except subprocess.TimeoutExpired: proc.kill()
+        log.close()
+
+
+def wait_until(page, js: str, timeout_s: float, what: str):
+    "Wait until the expression `js` is true in the page, polling twice a second."
+    try: page.wait_for_function(js, timeout=timeout_s * 1000, polling=500)
+    except Exception as e: raise AssertionError(f'timed out after {timeout_s:.0f} s waiting for {what}') from e
+
+
+def test_roll_chapter_runs_in_jupyterlab(lab):
+    from playwright.sync_api import sync_playwright
+    url, token = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                                                                    '--disable-component-update', '--disable-sync', '--no-first-run'])
+        try:
+            page = browser.new_page(viewport={'width': 1400, 'height': 1000})
+            page.goto(f'{url}/lab/tree/{CHAPTER}?token={token}')
+            page.wait_for_selector('.jp-NotebookPanel .jp-Notebook .jp-Cell', timeout=120_000)
+            wait_until(page, "document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status=\"idle\"]') !== null",
+                       120, 'the kernel to start')
+            page.click('.lm-MenuBar-item:has-text("Run")')
+            page.click('.lm-Menu-item[data-command="runmenu:run-all"]')
+            n_code = page.locator('.jp-NotebookPanel .jp-CodeCell').count()
+            try:
+                wait_until(page, """(() => { const p = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')].map(e => e.textContent.trim());
+                                         return p.length > 0 && p.every(t => /^\\[\\d+\\]:$/.test(t)); })()""", 600, 'every cell to run')
+            except AssertionError as e:   # say which cell is still running or never ran
+                state = page.evaluate("""[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')].map(c =>
+                    [c.querySelector('.jp-InputPrompt').textContent.trim(), (c.querySelector('.jp-InputArea-editor') || c).innerText.slice(0, 120)])
+                    .filter(([p]) => !/^\\[\\d+\\]:$/.test(p))""")
+                raise AssertionError(f'{e}; cells not done (prompt, source): {state[:3]}') from None
+            assert n_code > 20
+            errors = [t for t in page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
+                      if 'Traceback' in t or re.search(r'\b\w+Error\b', t)]
+            assert not errors, errors[0][-3000:]
+            # the explorer: a slider, a roll and a player; moving the slider shows another clip and another sound
+            explorer = page.locator('.jp-NotebookPanel .widget-vbox:has(.widget-slider)').first
+            explorer.scroll_into_view_if_needed()
+            img = explorer.locator('.widget-output img').first
+            audio = explorer.locator('.widget-output audio source, .widget-output audio').first
+            img.wait_for(timeout=60_000)
+            before = (img.get_attribute('src'), audio.get_attribute('src'))
+            assert before[0].startswith('data:image/png') and (before[1] or '').startswith('data:audio/mpeg')
+            explorer.locator('.noUi-handle').first.focus()
+            page.keyboard.press('ArrowRight')
+            page.wait_for_function("""before => { const i = document.querySelector('.jp-NotebookPanel .widget-vbox .widget-output img');
+                                             return i !== null && i.getAttribute('src') !== before; }""", arg=before[0], timeout=60_000)
+            after = (img.get_attribute('src'), audio.get_attribute('src'))
+            assert after[0] != before[0] and after[1] != before[1]
+            assert explorer.locator('.widget-readout').first.inner_text().strip() == '1'
+        finally:
+            browser.close()

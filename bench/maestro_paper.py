@@ -140,6 +140,17 @@ def main(smoke: bool = False):
     report(result)
 
 
+def verdict(r: dict, s: dict) -> str:
+    "Is the U-Net clearly better than ScoreNet at equal wall time? In validation loss, and in each sampler's mean OA (intervals apart)."
+    loss = r['unet']['best_val_loss_ema'] < r['scorenet']['best_val_loss_ema']
+    apart = [x for x in SAMPLERS if s['unet']['rows'][x]['mean_oa_ci'][0] > s['scorenet']['rows'][x]['mean_oa_ci'][1]]
+    ahead = [x for x in SAMPLERS if s['unet']['rows'][x]['mean_oa'] > s['scorenet']['rows'][x]['mean_oa']]
+    return (f"At equal wall time the U-Net's validation loss (same loss, same SDE, same clips) is {'lower' if loss else 'not lower'} "
+            f"({r['unet']['best_val_loss_ema']:.4f} against {r['scorenet']['best_val_loss_ema']:.4f}); its mean OA is ahead with "
+            f"{', '.join(x.upper() for x in ahead) or 'no sampler'}, and clearly (intervals apart) with {', '.join(x.upper() for x in apart) or 'none'} "
+            f"at {s['unet']['rows'][SAMPLERS[0]]['n']} clips.")
+
+
 def report(result: dict):
     "Write the section of bench/RESULTS.md from a stored result."
     r, s, n = result['runs'], result['samples'], result['n']
@@ -153,6 +164,7 @@ def report(result: dict):
     body = (f"Machine: {result['machine']}. `python bench/maestro_paper.py`, {result['seconds'] / 60:.0f} min in all (MAESTRO parsing included). "
             f"MAESTRO v3, validation split; {n} clips per sampler (seed {result['seed']}, midpoint rule).\n\n"
             f"The two networks, each trained for {result['budget_minutes']:g} minutes on the paper code's rolls (preset paper-code):\n\n" + '\n'.join(lines)
+            + '\n\n' + verdict(r, s)
             + "\n\nThe paper's protocol with this book's U-Net (`maestro-paper`, preset paper-first-clip): "
             + f"{r['maestro-paper']['epochs']} epochs in {r['maestro-paper']['seconds'] / 60:.0f} min, best validation loss (EMA) "
             + f"{r['maestro-paper']['best_val_loss_ema']:.4f}.\n\n" + s['maestro-paper']['table']

@@ -136,7 +136,7 @@ def cmd_train(args) -> dict:
     try: return train_from_args(args)
     except (CheckpointError, DatasetError, FileNotFoundError, TrainingDiverged) as e: raise UsageError(str(e)) from e
     except ValueError as e:
-        if any(w in str(e) for w in ('UNetConfig', 'TrainConfig', 'preset')): raise UsageError(str(e)) from e
+        if any(w in str(e) for w in ('UNetConfig', 'TrainConfig', 'preset', '--arch')): raise UsageError(str(e)) from e
         raise
 
 def _clips(model, split: str, data: str | None, limit: int | None):

@@ -433,6 +433,10 @@ def encode_audio(
     "The audio as the bytes of an audio file, and its MIME type: MP3 weighs about a tenth of the WAV."
     import io, soundfile
     if format not in AUDIO_FORMATS: raise ValueError(f"format must be one of {', '.join(AUDIO_FORMATS)}, got {format!r}")
+    if format == 'mp3' and 'MP3' not in soundfile.available_formats():   # libsndfile older than 1.1 (a system library) writes no MP3
+        warnings.warn(f"this libsndfile ({soundfile.__libsndfile_version__}) cannot write MP3: audio is embedded as Ogg Vorbis instead; "
+                      "`pip install -U soundfile` brings a libsndfile that can")
+        format = 'ogg'
     kind, subtype, mime = AUDIO_FORMATS[format]
     buf = io.BytesIO()
     soundfile.write(buf, np.clip(np.asarray(audio, dtype=np.float32), -1, 1), sample_rate, format=kind, subtype=subtype,

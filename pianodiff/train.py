@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .data import Augment, ClipDataset, dataset_name, load_chorales, load_maestro, make_loader, preset, to_model_space
+from .data import PRESETS, Augment, ClipDataset, dataset_name, load_chorales, load_maestro, make_loader, preset, to_model_space
 from .roll import RollConfig
 from .score import dsm_loss
 from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE, sigmas_of, times_of
@@ -431,7 +431,7 @@ def train_parser(parser=None):
     p = parser or argparse.ArgumentParser(prog='pianodiff train', description='Train a score model on piano rolls.')
     d = TrainConfig()
     p.add_argument('--data', default='chorales', help="'chorales' (the music21 corpus, no network) or a MAESTRO folder or zip")
-    p.add_argument('--preset', default='default', help="data preset: default, paper, paper-first-clip, paper-code")
+    p.add_argument('--preset', default='default', help=f"data preset: {', '.join(PRESETS)}")
     p.add_argument('--sde', default='vp', choices=['vp', 'subvp', 've', 'tutorial-ve'], help='forward SDE (default: vp)')
     p.add_argument('--out', default='runs/chorales', help='run folder (default: runs/chorales)')
     p.add_argument('--epochs', type=int, default=d.epochs); p.add_argument('--batch-size', type=int, default=d.batch_size)

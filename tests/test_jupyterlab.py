@@ -81,7 +81,9 @@ def test_roll_chapter_runs_in_jupyterlab(lab):
             n_code = page.locator('.jp-NotebookPanel .jp-CodeCell').count()
             try:
                 wait_until(page, """(() => { const p = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')].map(e => e.textContent.trim());
-                                         return p.length > 0 && p.every(t => /^\\[\\d+\\]:$/.test(t)); })()""", 600, 'every cell to run')
+                                         const failed = [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+                                                        .some(e => e.innerText.includes('Traceback'));   // Run All stops at an error: report it now
+                                         return failed || (p.length > 0 && p.every(t => /^\\[\\d+\\]:$/.test(t))); })()""", 600, 'every cell to run')
             except AssertionError as e:   # say which cell is still running or never ran
                 state = page.evaluate("""[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')].map(c =>
                     [c.querySelector('.jp-InputPrompt').textContent.trim(), (c.querySelector('.jp-InputArea-editor') || c).innerText.slice(0, 120)])
@@ -97,6 +99,7 @@ def test_roll_chapter_runs_in_jupyterlab(lab):
             img = explorer.locator('.widget-output img').first
             audio = explorer.locator('.widget-output audio source').first   # IPython's player: <audio><source src=...>
             img.wait_for(timeout=60_000)
+            page.wait_for_function("el => el.innerText.trim() === '0'", arg=explorer.locator('.widget-readout').first.element_handle(), timeout=30_000)
             before = (img.get_attribute('src'), audio.get_attribute('src'))
             assert before[0].startswith('data:image/png') and (before[1] or '').startswith('data:audio/mpeg')
             explorer.locator('.noUi-handle').first.focus()

@@ -1,7 +1,6 @@
 "The library is light: importing it (and every module a user imports) loads none of the book's tools."
 import subprocess, sys
 import pytest
-tomllib = pytest.importorskip("tomllib")   # Python 3.11+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,6 +15,7 @@ def test_import_pianodiff_loads_no_book_tools():
 
 
 def test_book_tools_are_an_extra():
+    tomllib = pytest.importorskip('tomllib')   # Python 3.11+
     project = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']
     core = ' '.join(project['dependencies'])
     assert 'nbdev' not in core and 'jupyterlab' not in core

@@ -31,7 +31,7 @@ def compress(path: Path) -> tuple[int, int]:
             new, n = WAV.subn(to_mp3, joined)
             if n: out['data']['text/html'] = new.splitlines(keepends=True); count += n
     if count: path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
-    return count, len(text)
+    return count, len(text.encode())
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@
     .venv/bin/python bench/maestro_piano.py           # about 85 min on 2 CPU cores: training (resumes if stopped), then sampling
     .venv/bin/python bench/maestro_piano.py --smoke   # a few minutes: a tiny run and 2 clips, everything in /tmp/maestro_piano_smoke
     .venv/bin/python bench/maestro_piano.py --report  # rewrite its section of bench/RESULTS.md from the stored JSON
+    .venv/bin/python bench/maestro_piano.py --memorisation  # after the run: nearest training clips among ALL of them (a few minutes)
 
 Needs MAESTRO v3: ../shared/maestro/maestro-v3.0.0-midi.zip, or the archive or folder named by $PIANODIFF_MAESTRO.
 Writes bench/maestro_piano.json (drawn by the sampling chapter, nbs/06_sampling.ipynb), runs/maestro and its section
@@ -19,7 +20,10 @@ Then, with seeds used for no choice: N clips from each fast sampler (heun-churn,
 each of the paper's samplers (EM, PC, ODE: 1,000 NFE each costs minutes per clip at this size), all at their
 defaults, cut by the midpoint rule, judged by the evaluation chapter against REF_CLIPS validation clips evenly spaced
 (beside the real-vs-real and baseline rows, whose training clips are REF_CLIPS training clips evenly spaced).
-Last, once: the fast sampler's clips against the test split, for the final table."""
+Last, once: the fast sampler's clips against the test split, for the final table. The evaluation tables look for
+copies among the REF_CLIPS training clips only; `--memorisation` then regenerates the fast sampler's validation clips
+(same seed, same clips) and finds each one's nearest clip among all the training clips, over the evaluation's
+transpositions and shifts, beside the same for N real validation clips."""
 import datetime, json, sys, time
 from pathlib import Path
 
@@ -84,6 +88,30 @@ def main(smoke: bool = False):
     report(result)
 
 
+def memorisation():
+    "Nearest training clips among all of them, for the fast sampler's validation clips and for as many real validation clips."
+    from pianodiff.evaluate import nearest_clips
+    from pianodiff.sampling import sample, to_rolls
+    from pianodiff.train import load_pretrained
+    torch.set_num_threads(2)
+    path = HERE / 'maestro_piano.json'
+    result, model, data = json.loads(path.read_text()), load_pretrained(HERE.parent / 'runs' / 'maestro'), archive()
+    train = load_maestro(data, 'train', model.roll_cfg, progress=False).clips.numpy()
+    real = spaced(load_maestro(data, 'validation', model.roll_cfg, progress=False).clips.numpy(), N)
+    fake = to_rolls(sample(model, FAST[0], n=N, seed=SEED, progress=False).x, model, 'midpoint').numpy()
+    assert fake[:2].astype(int).tolist() == result['validation']['fast']['examples'][FAST[0]], 'not the clips of the stored run'
+    cfg = eval_config(model.roll_cfg)
+    out = {'train_clips': len(train)}
+    for name, rolls in ((FAST[0], fake), ('real: validation clips', real)):
+        d = nearest_clips(rolls, train, cfg.max_transpose, cfg.max_shift)['distance']
+        out[name] = {'n': len(rolls), 'exact_copies': int((d == 0).sum()), 'near_copies': int((d < cfg.near_copy).sum()),
+                     'nearest_quantiles': np.quantile(d, [0.1, 0.5, 0.9]).tolist()}
+        print(name, out[name], flush=True)
+    result['memorisation'] = out
+    path.write_text(json.dumps(result, indent=1))
+    report(result)
+
+
 def report(result: dict):
     "Write the section of bench/RESULTS.md from a stored result."
     d, v = result['config']['data'], result['validation']
@@ -96,10 +124,16 @@ def report(result: dict):
             f"Validation split ({v['fast']['n_reference']} clips evenly spaced), fast samplers, seed {result['seed']} ({cost(v['fast'])}):\n\n{v['fast']['table']}\n\n"
             f"The paper's samplers, {v['slow']['rows']['em']['n']} clips each ({cost(v['slow'])}):\n\n{v['slow']['table']}\n\n"
             f"Test split, once ({result['test']['n_reference']} clips evenly spaced), the fast sampler, seed {result['test_seed']}:\n\n{result['test']['table']}")
+    if 'memorisation' in result:
+        m = result['memorisation']
+        body += (f"\n\nMemorisation against all {m['train_clips']:,} training clips (`--memorisation`; Jaccard distance, over transpositions and shifts): "
+                 + '; '.join(f"{k}: {v['exact_copies']} exact and {v['near_copies']} near copies in {v['n']}, nearest distance 10/50/90 % "
+                             + '/'.join(f'{q:.2f}' for q in v['nearest_quantiles']) for k, v in m.items() if k != 'train_clips') + '.')
     write_section('maestro: the full-piano model', f"maestro: the full-piano model ({result['date']})\n\n" + body)
     print(body)
 
 
 if __name__ == '__main__':
     if '--report' in sys.argv: report(json.loads((HERE / 'maestro_piano.json').read_text()))
+    elif '--memorisation' in sys.argv: memorisation()
     else: main(smoke='--smoke' in sys.argv)

@@ -221,6 +221,68 @@ def _distributed() -> tuple[int, int]:
     "(rank, world size) from torchrun's environment; (0, 1) when not distributed."
     return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1))
 
+def _resume(ckpt: Path, config: dict, cfg: TrainConfig, model, ema, opt, resume: bool, rank: int) -> tuple:
+    "Load a run's checkpoint into the model, its EMA and the optimizer when resuming; the loop's state (history, epoch, step, best, since_best)."
+    if not (resume and ckpt.exists()):
+        if resume and rank == 0: warnings.warn(f"resume=True but {ckpt} does not exist: starting a new run")
+        return [], 0, 0, math.inf, 0
+    tensors, header = read_checkpoint(ckpt)
+    same = lambda c: {'roll': RollConfig.from_dict(c['roll']).to_dict(), 'sde': c['sde'], 'unet': UNetConfig.from_dict(c['unet']).to_dict(),   # older files: new fields at defaults
+                      'train': {k: v for k, v in TrainConfig.from_dict(c['train']).to_dict().items() if k not in ('epochs', 'patience', 'cooldown_epochs', 'max_minutes')}}
+    saved, mine = same(header['config']), same(config)   # more epochs, another patience or a cooldown may be asked for when resuming
+    if json.dumps(saved, sort_keys=True) != json.dumps(mine, sort_keys=True):
+        diff = [k for k in saved if json.dumps(saved[k], sort_keys=True) != json.dumps(mine[k], sort_keys=True)]
+        raise CheckpointError(f"{ckpt} was written with a different {', '.join(diff)} configuration: "
+                              "resume with the same settings, or train into a new folder")
+    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith('model.')})
+    ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith('ema.')})
+    opt.load_state_dict(_unflatten_optimizer(tensors, header['optimizer']))
+    s = header['state']
+    since_best = 0 if header['config']['train'].get('cooldown_epochs', 0) != cfg.cooldown_epochs else s['since_best']   # a new schedule: patience counts afresh
+    return s['history'], s['epoch'], s['step'], s['best'], since_best
+
+def _one_epoch(net, model, ema, opt, loader, n_steps: int, sde: SDE, cfg: TrainConfig, noise: torch.Generator, step: int, epoch: int,
+               ckpt: Path, device, progress: bool) -> tuple[float, int]:
+    "One epoch of denoising score matching (at most `n_steps` steps): the mean training loss and the step count after it."
+    from tqdm.auto import tqdm
+    bar = tqdm(total=n_steps, desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not progress, leave=False)
+    total, count = 0.0, 0
+    model.train()
+    for i, x in enumerate(loader):
+        if i >= n_steps: break
+        x = x.to(device)
+        t = training_times(sde, cfg, len(x), noise).to(device)
+        z = torch.randn(x.shape, generator=noise).to(device)
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.amp and device.type == 'cuda'):
+            loss = dsm_loss(net, sde, x, t=t, z=z, weighting=cfg.weighting, sigma_data=cfg.sigma_data)
+        if not torch.isfinite(loss):
+            raise TrainingDiverged(f"the loss became {loss.item()} at epoch {epoch + 1}, step {step + 1}; "
+                                   f"the last good checkpoint is {ckpt if ckpt.exists() else '(none yet)'}: "
+                                   "lower the learning rate or keep gradient clipping on, then resume or start again")
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        for group in opt.param_groups: group['lr'] = learning_rate(cfg, step, epoch + i / n_steps)
+        opt.step()
+        step += 1
+        _ema_update(ema, model, min(cfg.ema_decay, (1 + step) / (10 + step)))
+        total += loss.item(); count += 1
+        bar.update(1); bar.set_postfix(loss=f'{total / count:.4f}')
+    bar.close()
+    return total / max(count, 1), step
+
+def _save(paths: dict, ckpt: Path, out: Path, config: dict, model, ema, opt, history: list, improved: bool, state: dict):
+    "After an epoch: the EMA weights when they improved (model.safetensors, config.json), the resumable checkpoint, the history and its plot."
+    if improved or not paths['model'].exists():
+        save_checkpoint(paths['model'], dict(ema.state_dict()), {'config': config, 'epoch': state['epoch'], 'val_loss_ema': history[-1]['val_loss_ema']})
+        tmp = paths['config'].with_name('.config.json.tmp'); tmp.write_text(json.dumps(config, indent=1)); os.replace(tmp, paths['config'])
+    opt_tensors, opt_meta = _flatten_optimizer(opt.state_dict())
+    save_checkpoint(ckpt, {**{f'model.{k}': v for k, v in model.state_dict().items()},
+                           **{f'ema.{k}': v for k, v in ema.state_dict().items()}, **opt_tensors},
+                    {'config': config, 'optimizer': opt_meta, 'state': state})
+    (out / 'history.json').write_text(json.dumps(history, indent=1))
+    _plot_history(history, paths['loss_plot'])
+
 def train(
     out: str | Path,  # run folder: checkpoint.safetensors, model.safetensors + config.json, loss.png, history.json
     train_ds: ClipDataset,  # training clips
@@ -256,34 +318,20 @@ def train(
     model = build_model(unet_cfg, sde).to(device)
     ema = copy.deepcopy(model).eval().requires_grad_(False)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
-    history, start_epoch, step, best, since_best = [], 0, 0, math.inf, 0
     ckpt = out / 'checkpoint.safetensors'
-    if resume and ckpt.exists():
-        tensors, header = read_checkpoint(ckpt)
-        same = lambda c: {'roll': RollConfig.from_dict(c['roll']).to_dict(), 'sde': c['sde'], 'unet': UNetConfig.from_dict(c['unet']).to_dict(),   # older files: new fields at defaults
-                          'train': {k: v for k, v in TrainConfig.from_dict(c['train']).to_dict().items() if k not in ('epochs', 'patience', 'cooldown_epochs', 'max_minutes')}}
-        saved, mine = same(header['config']), same(config)   # more epochs, another patience or a cooldown may be asked for when resuming
-        if json.dumps(saved, sort_keys=True) != json.dumps(mine, sort_keys=True):
-            diff = [k for k in saved if json.dumps(saved[k], sort_keys=True) != json.dumps(mine[k], sort_keys=True)]
-            raise CheckpointError(f"{ckpt} was written with a different {', '.join(diff)} configuration: "
-                                  "resume with the same settings, or train into a new folder")
-        model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith('model.')})
-        ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith('ema.')})
-        opt.load_state_dict(_unflatten_optimizer(tensors, header['optimizer']))
-        s = header['state']; history, start_epoch, step, best, since_best = s['history'], s['epoch'], s['step'], s['best'], s['since_best']
-        if header['config']['train'].get('cooldown_epochs', 0) != cfg.cooldown_epochs: since_best = 0   # a new schedule: patience counts afresh
-    elif resume and rank == 0:
-        warnings.warn(f"resume=True but {ckpt} does not exist: starting a new run")
+    history, start_epoch, step, best, since_best = _resume(ckpt, config, cfg, model, ema, opt, resume, rank)
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     aug = Augment(cfg.max_transpose, cfg.max_shift, unet_cfg.beat_frames or 1) if cfg.augment else Augment(0, 0)   # a beat clock: shifts by whole beats
     if cfg.augment and unet_cfg.beat_frames and 0 < cfg.max_shift < unet_cfg.beat_frames and rank == 0:
         warnings.warn(f"max_shift={cfg.max_shift} is less than a beat ({unet_cfg.beat_frames} frames): with a beat clock, time shifts are whole beats, "
                       "so there will be none; set max_shift to a multiple of beat_frames (or 0)")
     paths = {'checkpoint': ckpt, 'model': out / 'model.safetensors', 'config': out / 'config.json', 'loss_plot': out / 'loss.png'}
-    from tqdm.auto import tqdm
     for epoch in range(start_epoch, cfg.epochs):
         if since_best and cfg.patience is not None and since_best >= cfg.patience: break
-        if cfg.max_minutes is not None and sum(r['seconds'] for r in history) >= 60 * cfg.max_minutes: break   # the wall-clock budget is spent
+        if cfg.max_minutes is not None:   # the wall-clock budget: every rank stops at the same epoch (the slowest rank's time decides)
+            spent = torch.tensor(float(sum(r['seconds'] for r in history)))
+            if world > 1: torch.distributed.all_reduce(spent, op=torch.distributed.ReduceOp.MAX)
+            if spent.item() >= 60 * cfg.max_minutes: break
         seed = cfg.seed * 100_003 + epoch
         sampler = torch.utils.data.DistributedSampler(train_ds, world, rank, shuffle=True, seed=seed) if world > 1 else None
         loader = make_loader(train_ds, cfg.batch_size, train=True, augment=aug, centered=cfg.centered, seed=seed + 1_000_003 * rank, drop_last=False,
@@ -291,31 +339,9 @@ def train(
         noise = torch.Generator().manual_seed(seed * 7 + rank)
         n_steps = min(len(loader), cfg.max_steps_per_epoch or len(loader))
         started = time.perf_counter()
-        bar = tqdm(total=n_steps, desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not progress or rank != 0, leave=False)
-        total, count = 0.0, 0
-        model.train()
-        for i, x in enumerate(loader):
-            if i >= n_steps: break
-            x = x.to(device)
-            t = training_times(sde, cfg, len(x), noise).to(device)
-            z = torch.randn(x.shape, generator=noise).to(device)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.amp and device.type == 'cuda'):
-                loss = dsm_loss(net, sde, x, t=t, z=z, weighting=cfg.weighting, sigma_data=cfg.sigma_data)
-            if not torch.isfinite(loss):
-                raise TrainingDiverged(f"the loss became {loss.item()} at epoch {epoch + 1}, step {step + 1}; "
-                                       f"the last good checkpoint is {ckpt if ckpt.exists() else '(none yet)'}: "
-                                       "lower the learning rate or keep gradient clipping on, then resume or start again")
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            for group in opt.param_groups: group['lr'] = learning_rate(cfg, step, epoch + i / n_steps)
-            opt.step()
-            step += 1
-            _ema_update(ema, model, min(cfg.ema_decay, (1 + step) / (10 + step)))
-            total += loss.item(); count += 1
-            bar.update(1); bar.set_postfix(loss=f'{total / count:.4f}')
-        bar.close()
-        record = {'epoch': epoch + 1, 'step': step, 'train_loss': total / max(count, 1),
+        train_loss, step = _one_epoch(net, model, ema, opt, loader, n_steps, sde, cfg, noise, step, epoch, ckpt, device,
+                                      progress=progress and rank == 0)
+        record = {'epoch': epoch + 1, 'step': step, 'train_loss': train_loss,
                   'val_loss': validation_loss(model, sde, val_ds, cfg, device),
                   'val_loss_ema': validation_loss(ema, sde, val_ds, cfg, device), 'seconds': time.perf_counter() - started,
                   'lr': opt.param_groups[0]['lr']}   # the rate of the epoch's last step
@@ -325,16 +351,8 @@ def train(
         if rank == 0:
             if progress: print(f"epoch {epoch + 1}: train {record['train_loss']:.4f}, val {record['val_loss']:.4f}, val (EMA) {record['val_loss_ema']:.4f}"
                                + (' *' if improved else ''), flush=True)
-            if improved or not paths['model'].exists():
-                save_checkpoint(paths['model'], dict(ema.state_dict()), {'config': config, 'epoch': epoch + 1, 'val_loss_ema': record['val_loss_ema']})
-                tmp = paths['config'].with_name('.config.json.tmp'); tmp.write_text(json.dumps(config, indent=1)); os.replace(tmp, paths['config'])
-            opt_tensors, opt_meta = _flatten_optimizer(opt.state_dict())
-            state = {'epoch': epoch + 1, 'step': step, 'best': best, 'since_best': since_best, 'history': history}
-            save_checkpoint(ckpt, {**{f'model.{k}': v for k, v in model.state_dict().items()},
-                                   **{f'ema.{k}': v for k, v in ema.state_dict().items()}, **opt_tensors},
-                            {'config': config, 'optimizer': opt_meta, 'state': state})
-            (out / 'history.json').write_text(json.dumps(history, indent=1))
-            _plot_history(history, paths['loss_plot'])
+            _save(paths, ckpt, out, config, model, ema, opt, history, improved,
+                  {'epoch': epoch + 1, 'step': step, 'best': best, 'since_best': since_best, 'history': history})
         if world > 1: torch.distributed.barrier()
     return {'history': history, 'paths': paths, 'model': model, 'ema': ema, 'parameters': count_parameters(model)}
 

@@ -246,7 +246,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--out', default='out', help='output folder (default: out)')
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser('sample', help='new clips from a trained model', description=cmd_sample.__doc__)
-    p.add_argument('--checkpoint', default='chorales', help="a bundled model ('chorales', 'chorales-paper', 'maestro-paper') or a run folder")
+    p.add_argument('--checkpoint', default='chorales', help="a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro') or a run folder")
     from pianodiff.sampling import SAMPLERS
     p.add_argument('--sampler', default='pc', help=f"{', '.join(SAMPLERS)} (default: pc; heun-churn is the fast one)")
     p.add_argument('-n', type=int, default=4, help='number of clips (default: 4)')
@@ -259,7 +259,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('midi', help='a MIDI file')
     _add_roll_options(p); p.set_defaults(func=cmd_roll)
     p = sub.add_parser('evaluate', help='how close a model\'s clips are to real music', description=cmd_evaluate.__doc__)
-    p.add_argument('model', help="a bundled model ('chorales', 'chorales-paper', 'maestro-paper') or a run folder")
+    p.add_argument('model', help="a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro') or a run folder")
     p.add_argument('--sampler', default='heun-churn', help=f"{', '.join(SAMPLERS)} (default: heun-churn)")
     p.add_argument('-n', type=int, default=64, help='clips to sample and evaluate (default: 64)')
     p.add_argument('--steps', type=int, default=None, help="sampler steps (default: the sampler's own)")

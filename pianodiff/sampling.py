@@ -7,7 +7,7 @@ Docs: https://pianodiff.github.io/pianodiff/sampling.html.md"""
 # %% ../nbs/06_sampling.ipynb #ac76153d
 from __future__ import annotations
 
-import math, time
+import copy, math, time
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +44,37 @@ def _prior(sde, shape, seed, generator, device):
 
 def _noise(x, g): return torch.randn(x.shape, generator=g).to(x.device)
 
+class _Run:
+    "What one step of a sampler sees: the counted score, its denoiser view D(y, sigma), the reverse SDE and the generator, made once per call."
+    def __init__(self, score_fn, sde, eps, device, g, stepped=None):
+        self.score = _Counted(score_fn)
+        self.D = denoiser(self.score, sde, eps, device)
+        self.reverse = (stepped or sde).reverse(self.score)   # `stepped`: a copy of the SDE with the sampler's own N
+        self.g = g
+
+def _drive(
+    name: str,  # the sampler's name in its SampleResult
+    label: str,  # ... and on the progress bar
+    score_fn, sde: SDE, shape: tuple,  # what every sampler is given
+    steps: int,  # how many times the loop calls `step`
+    step,  # step(i, state, run) -> state: the sampler's own move, and all that differs between samplers
+    eps: float, seed: int, generator, device, progress: bool, callback,
+    start=None,  # start(x) -> state: the prior draw in the sampler's own variable (default: itself)
+    report=None,  # report(i, state) -> (t, x): callback(i, t, x) is called after step i (default: t None, x the state)
+    stepped: SDE | None = None,  # a copy of `sde` whose N sets the reverse SDE's discretisation (Predictor-Corrector)
+) -> SampleResult:
+    "The loop every stepping sampler shares: it owns the clock, the count of network evaluations, the prior, the progress bar and the callback."
+    began = time.perf_counter()
+    x, g = _prior(sde, shape, seed, generator, device)
+    run = _Run(score_fn, sde, eps, device, g, stepped)
+    state = start(x) if start else x
+    with _bar(steps, label, progress) as bar:
+        for i in range(steps):
+            state = step(i, state, run)
+            bar.update(1)
+            if callback: callback(i, *(report(i, state) if report else (None, state)))
+    return SampleResult(state, run.score.n, time.perf_counter() - began, name)
+
 # %% ../nbs/06_sampling.ipynb #315cb7e0
 @torch.inference_mode()
 def sample_em(
@@ -59,19 +90,14 @@ def sample_em(
     callback=None,  # callback(i, t, x) after each step
 ) -> SampleResult:
     "Euler-Maruyama on the reverse-time SDE."
-    start, score = time.perf_counter(), _Counted(score_fn)
-    x, g = _prior(sde, shape, seed, generator, device)
     ts, dt = torch.linspace(sde.T, eps, steps, device=device), (sde.T - eps) / steps
-    rsde = sde.reverse(score)
-    with _bar(steps, 'Euler-Maruyama', progress) as bar:
-        for i, t in enumerate(ts):
-            tb = t.expand(len(x))
-            drift, diffusion = rsde.sde(x, tb)
-            x_mean = x - drift * dt
-            x = x_mean + diffusion.reshape(-1, *[1] * (x.ndim - 1)) * math.sqrt(dt) * _noise(x, g) if i < steps - 1 else x_mean
-            bar.update(1)
-            if callback: callback(i, t, x)
-    return SampleResult(x, score.n, time.perf_counter() - start, 'em')
+    def step(i, x, run):
+        drift, diffusion = run.reverse.sde(x, ts[i].expand(len(x)))
+        x_mean = x - drift * dt
+        return x_mean + diffusion.reshape(-1, *[1] * (x.ndim - 1)) * math.sqrt(dt) * _noise(x, run.g) if i < steps - 1 else x_mean
+    return _drive('em', 'Euler-Maruyama', score_fn, sde, shape, steps, step, eps, seed, generator, device, progress, callback,
+                  report=lambda i, x: (ts[i], x))
+
 
 # %% ../nbs/06_sampling.ipynb #a8a029b5
 @torch.inference_mode()
@@ -86,28 +112,22 @@ def sample_pc(
     seed: int = 0, generator: torch.Generator | None = None, device='cpu', progress: bool = True, callback=None,
 ) -> SampleResult:
     "Predictor-Corrector: reverse-diffusion predictor and Langevin corrector."
-    start, score = time.perf_counter(), _Counted(score_fn)
-    x, g = _prior(sde, shape, seed, generator, device)
     ts = torch.linspace(sde.T, eps, steps, device=device)
-    old_N, sde.N = sde.N, steps  # the predictor's step is T / N
-    try:
-        rsde = sde.reverse(score)
-        with _bar(steps, 'Predictor-Corrector', progress) as bar:
-            for i, t in enumerate(ts):
-                tb = t.expand(len(x))
-                for _ in range(corrector_steps):
-                    grad = score(x, tb)
-                    z = _noise(x, g)
-                    alpha = (1 - sde.beta(tb) / old_N).reshape(-1, *[1] * (x.ndim - 1)) if isinstance(sde, VPSDE) else 1.0
-                    step = 2 * alpha * (snr * z.flatten(1).norm(dim=1).mean() / grad.flatten(1).norm(dim=1).mean()) ** 2
-                    x = x + step * grad + torch.sqrt(2 * step) * z
-                f, G = rsde.discretize(x, tb)
-                x_mean = x - f
-                x = x_mean + G.reshape(-1, *[1] * (x.ndim - 1)) * _noise(x, g) if i < steps - 1 else x_mean
-                bar.update(1)
-                if callback: callback(i, t, x)
-    finally: sde.N = old_N
-    return SampleResult(x, score.n, time.perf_counter() - start, 'pc')
+    stepped = copy.copy(sde); stepped.N = steps  # the predictor's step is T / N: a copy, so the caller's SDE is never changed
+    def step(i, x, run):
+        tb = ts[i].expand(len(x))
+        for _ in range(corrector_steps):
+            grad = run.score(x, tb)
+            z = _noise(x, run.g)
+            alpha = (1 - sde.beta(tb) / sde.N).reshape(-1, *[1] * (x.ndim - 1)) if isinstance(sde, VPSDE) else 1.0
+            delta = 2 * alpha * (snr * z.flatten(1).norm(dim=1).mean() / grad.flatten(1).norm(dim=1).mean()) ** 2
+            x = x + delta * grad + torch.sqrt(2 * delta) * z
+        f, G = run.reverse.discretize(x, tb)
+        x_mean = x - f
+        return x_mean + G.reshape(-1, *[1] * (x.ndim - 1)) * _noise(x, run.g) if i < steps - 1 else x_mean
+    return _drive('pc', 'Predictor-Corrector', score_fn, sde, shape, steps, step, eps, seed, generator, device, progress, callback,
+                  report=lambda i, x: (ts[i], x), stepped=stepped)
+
 
 # %% ../nbs/06_sampling.ipynb #23b44345
 @torch.inference_mode()
@@ -136,10 +156,8 @@ def sample_ode(
     bar.close()
     x = torch.from_numpy(sol.y[:, -1].astype(np.float32)).reshape(shape).to(device)
     if denoise:
-        old_N, sde.N = sde.N, 1000
-        try:
-            f, _ = sde.reverse(score).discretize(x, torch.full((shape[0],), eps, device=device))
-        finally: sde.N = old_N
+        fine = copy.copy(sde); fine.N = 1000   # one reverse-diffusion step of T / 1000, on a copy: the caller's SDE is never changed
+        f, _ = fine.reverse(score).discretize(x, torch.full((shape[0],), eps, device=device))
         x = x - f
     if callback: callback(sol.nfev, eps, x)
     return SampleResult(x, score.n, time.perf_counter() - start, 'ode')
@@ -173,19 +191,15 @@ def denoiser(score_fn, sde: SDE, eps: float = 1e-3, device='cpu'):
         return (mu * y + std ** 2 * score_fn(mu * y, t.expand(len(y)))) / mu
     return denoised
 
-def _levels(score_fn, sde: SDE, shape, steps, eps, rho, seed, generator, device):
-    "The shared start of the samplers on the Karras levels: the counted score, its denoiser, the levels, the prior as y = x / mean(T), the generator."
+def _on_levels(sde: SDE, steps, eps: float, rho: float, device):
+    "What the samplers on the Karras levels share: the levels, the prior as y = x / mean(T), and what the callback is shown."
     if not isinstance(steps, int) or steps < 2: raise ValueError(f'steps must be a whole number >= 2 (the first level and the last), got {steps!r}')
-    score = _Counted(score_fn)
-    x, g = _prior(sde, shape, seed, generator, device)
     sigmas = karras_sigmas(sde, steps, eps, rho).tolist()
-    return score, denoiser(score, sde, eps, device), sigmas, x / _at_level(sde, sigmas[0], eps, device)[1], g
-
-def _report_level(callback, sde: SDE, sigmas: list, i: int, y: torch.Tensor, eps: float, device):
-    "callback(i, t, x) after level i, as for every sampler: x = mean(t) y on the way, the clean estimate itself at the last level."
-    if callback is None: return
-    t, mu, _ = _at_level(sde, sigmas[min(i + 1, len(sigmas) - 1)], eps, device)
-    callback(i, t, y if i == len(sigmas) - 1 else mu * y)
+    def start(x): return x / _at_level(sde, sigmas[0], eps, device)[1]
+    def report(i, y):   # callback(i, t, x) after level i, as for every sampler: x = mean(t) y on the way, the clean estimate itself at the last level
+        t, mu, _ = _at_level(sde, sigmas[min(i + 1, len(sigmas) - 1)], eps, device)
+        return t, y if i == len(sigmas) - 1 else mu * y
+    return sigmas, start, report
 
 @torch.inference_mode()
 def sample_heun(
@@ -200,24 +214,21 @@ def sample_heun(
 ) -> SampleResult:
     "Heun's method on the probability-flow ODE in the noise level sigma; with `churn`, the stochastic sampler of Karras et al. (2022)."
     if churn < 0: raise ValueError(f'churn must be >= 0, got {churn}')
-    start = time.perf_counter()
-    score, denoised, sigmas, y, g = _levels(score_fn, sde, shape, steps, eps, rho, seed, generator, device)
-    with _bar(steps, 'Heun' + (f', churn {churn:g}' if churn else ''), progress) as bar:
-        for i, sigma in enumerate(sigmas):
-            if i == steps - 1:                                 # the last level: the denoised estimate, no noise
-                y = denoised(y, sigma)
-            else:
-                if churn:                                      # back up to a higher level with fresh noise
-                    lifted = min((1 + churn) * sigma, sigmas[0])
-                    y = y + math.sqrt(lifted ** 2 - sigma ** 2) * _noise(y, g)
-                    sigma = lifted
-                nxt = sigmas[i + 1]
-                slope = (y - denoised(y, sigma)) / sigma       # dy / dsigma
-                y_euler = y + (nxt - sigma) * slope
-                y = y + (nxt - sigma) * (slope + (y_euler - denoised(y_euler, nxt)) / nxt) / 2
-            bar.update(1)
-            _report_level(callback, sde, sigmas, i, y, eps, device)
-    return SampleResult(y, score.n, time.perf_counter() - start, 'heun-churn' if churn else 'heun')
+    sigmas, start, report = _on_levels(sde, steps, eps, rho, device)
+    def step(i, y, run):
+        sigma = sigmas[i]
+        if i == steps - 1: return run.D(y, sigma)             # the last level: the denoised estimate, no noise
+        if churn:                                              # back up to a higher level with fresh noise
+            lifted = min((1 + churn) * sigma, sigmas[0])
+            y = y + math.sqrt(lifted ** 2 - sigma ** 2) * _noise(y, run.g)
+            sigma = lifted
+        nxt = sigmas[i + 1]
+        slope = (y - run.D(y, sigma)) / sigma                  # dy / dsigma
+        y_euler = y + (nxt - sigma) * slope
+        return y + (nxt - sigma) * (slope + (y_euler - run.D(y_euler, nxt)) / nxt) / 2
+    return _drive('heun-churn' if churn else 'heun', 'Heun' + (f', churn {churn:g}' if churn else ''), score_fn, sde, shape, steps, step,
+                  eps, seed, generator, device, progress, callback, start=start, report=report)
+
 
 # %% ../nbs/06_sampling.ipynb #2cc91f10
 @torch.inference_mode()
@@ -231,23 +242,23 @@ def sample_dpmpp_2m(
     seed: int = 0, generator: torch.Generator | None = None, device='cpu', progress: bool = True, callback=None,
 ) -> SampleResult:
     "DPM-Solver++(2M) (Lu et al. 2022) on the probability-flow ODE: second order from one network evaluation per level, reusing the last."
-    start, previous = time.perf_counter(), None
-    score, denoised, sigmas, y, _ = _levels(score_fn, sde, shape, steps, eps, rho, seed, generator, device)
-    with _bar(steps, 'DPM-Solver++(2M)', progress) as bar:
-        for i, sigma in enumerate(sigmas):
-            d = denoised(y, sigma)
-            if i == steps - 1: y = d                              # the last level: the denoised estimate
-            else:
-                h = math.log(sigma / sigmas[i + 1])               # the step in lambda = -log sigma
-                if previous is None: used = d                     # the first step: first order (DDIM)
-                else:
-                    r = math.log(sigmas[i - 1] / sigma) / h
-                    used = d + (d - previous) / (2 * r)
-                y = (sigmas[i + 1] / sigma) * y - math.expm1(-h) * used
-                previous = d
-            bar.update(1)
-            _report_level(callback, sde, sigmas, i, y, eps, device)
-    return SampleResult(y, score.n, time.perf_counter() - start, 'dpmpp-2m')
+    sigmas, start, report = _on_levels(sde, steps, eps, rho, device)
+    previous = None                                              # the last level's denoised estimate
+    def step(i, y, run):
+        nonlocal previous
+        sigma = sigmas[i]
+        d = run.D(y, sigma)
+        if i == steps - 1: return d                              # the last level: the denoised estimate
+        h = math.log(sigma / sigmas[i + 1])                      # the step in lambda = -log sigma
+        if previous is None: used = d                            # the first step: first order (DDIM)
+        else:
+            r = math.log(sigmas[i - 1] / sigma) / h
+            used = d + (d - previous) / (2 * r)
+        previous = d
+        return (sigmas[i + 1] / sigma) * y - math.expm1(-h) * used
+    return _drive('dpmpp-2m', 'DPM-Solver++(2M)', score_fn, sde, shape, steps, step, eps, seed, generator, device, progress, callback,
+                  start=start, report=report)
+
 
 # %% ../nbs/06_sampling.ipynb #f068a748
 def clip_denoised(score_fn, sde: SDE, lo: float = -1.0, hi: float = 1.0):

@@ -358,10 +358,10 @@ def train(
 
 # %% ../nbs/05_train.ipynb #54634fd2
 PRETRAINED_DIR = Path(__file__).parent / 'pretrained' if '__file__' in globals() else Path('../pianodiff/pretrained')
-PRETRAINED = ('chorales', 'chorales-paper', 'maestro-paper')
+PRETRAINED = ('chorales', 'chorales-paper', 'maestro-paper', 'maestro')
 
 def load_pretrained(
-    name: str | Path = 'chorales',  # a bundled model ('chorales', 'chorales-paper', 'maestro-paper') or a folder with model.safetensors + config.json
+    name: str | Path = 'chorales',  # a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro') or a folder with model.safetensors + config.json
     device: str | None = 'cpu',  # where to put the model
 ) -> Pretrained:
     "A trained score model: the EMA network (eval mode), its SDE, its RollConfig and its full configuration."

@@ -8,6 +8,7 @@ from conftest import BIN, ROOT
 
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 CHAPTER = '00_roll.ipynb'
+N_CODE = sum(c['cell_type'] == 'code' for c in json.loads((ROOT / 'nbs' / CHAPTER).read_text())['cells'])
 
 
 def free_port() -> int:
@@ -23,8 +24,14 @@ def lab(tmp_path):
     pytest.importorskip('playwright.sync_api')
     shutil.copy(ROOT / 'nbs' / CHAPTER, tmp_path / CHAPTER)
     port, token = free_port(), secrets.token_hex(16)
+    # JupyterLab 4 may keep only the cells near the viewport in the page ("windowing"): render them all, so the test
+    # sees every cell's prompt and output
+    settings = tmp_path / 'lab-settings' / '@jupyterlab' / 'notebook-extension'
+    settings.mkdir(parents=True)
+    (settings / 'tracker.jupyterlab-settings').write_text(json.dumps({'windowingMode': 'none'}))
     env = {**os.environ, 'JUPYTER_CONFIG_DIR': str(tmp_path / 'config'), 'JUPYTER_RUNTIME_DIR': str(tmp_path / 'runtime'),
-           'JUPYTER_DATA_DIR': str(tmp_path / 'data'), 'JUPYTER_PATH': str(BIN.parent / 'share' / 'jupyter')}
+           'JUPYTER_DATA_DIR': str(tmp_path / 'data'), 'JUPYTER_PATH': str(BIN.parent / 'share' / 'jupyter'),
+           'JUPYTERLAB_SETTINGS_DIR': str(tmp_path / 'lab-settings')}
     log = open(tmp_path / 'lab.log', 'w')
     proc = subprocess.Popen([str(BIN / 'jupyter-lab'), '--no-browser', '--allow-root', f'--port={port}', '--ServerApp.ip=127.0.0.1',
                              f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={tmp_path}', '--LabApp.news_url=',
@@ -78,7 +85,6 @@ def test_roll_chapter_runs_in_jupyterlab(lab):
             kernel_idle(url, token, 120)
             page.click('.lm-MenuBar-item:has-text("Run")')
             page.click('.lm-Menu-item[data-command="runmenu:run-all"]')
-            n_code = page.locator('.jp-NotebookPanel .jp-CodeCell').count()
             try:
                 wait_until(page, """(() => { const p = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')].map(e => e.textContent.trim());
                                          const failed = [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
@@ -89,7 +95,8 @@ def test_roll_chapter_runs_in_jupyterlab(lab):
                     [c.querySelector('.jp-InputPrompt').textContent.trim(), (c.querySelector('.jp-InputArea-editor') || c).innerText.slice(0, 120)])
                     .filter(([p]) => !/^\\[\\d+\\]:$/.test(p))""")
                 raise AssertionError(f'{e}; cells not done (prompt, source): {state[:3]}') from None
-            assert n_code > 20
+            n_code = page.locator('.jp-NotebookPanel .jp-CodeCell').count()
+            assert n_code == N_CODE, f'the page shows {n_code} code cells, the chapter has {N_CODE}'
             errors = [t for t in page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
                       if 'Traceback' in t or re.search(r'\b\w+Error\b', t)]
             assert not errors, errors[0][-3000:]

@@ -106,7 +106,7 @@ def dsm_loss(
     sde,  # an SDE of pianodiff.sde (uses marginal_prob, sde and T)
     x0: torch.Tensor,  # a batch of data [batch, ...] in model space
     eps: float = 1e-5,  # smallest time: t ~ U(eps, T)
-    weighting: str = 'standard',  # 'standard' (lambda = sigma^2), 'likelihood' (lambda = g^2) or 'edm' (Karras et al.)
+    weighting: str = 'standard',  # 'standard' (lambda = sigma^2), 'likelihood' (lambda = g^2), 'edm' (Karras et al.) or 'bernoulli' (cross-entropy)
     reduce: str = 'mean',  # 'mean' or 'sum' over the dimensions of a sample
     t: torch.Tensor | None = None,  # fixed times [batch] (default: drawn)
     z: torch.Tensor | None = None,  # fixed noise shaped like x0 (default: drawn)
@@ -115,13 +115,23 @@ def dsm_loss(
     sigma_data: float = 0.5,  # the data's standard deviation, for weighting='edm'
 ) -> torch.Tensor:
     "Continuous-time denoising score matching loss of `model` under `sde` on the batch `x0`."
-    if weighting not in ('standard', 'likelihood', 'edm'): raise ValueError(f"weighting must be 'standard', 'likelihood' or 'edm', got {weighting!r}")
+    if weighting not in ('standard', 'likelihood', 'edm', 'bernoulli'):
+        raise ValueError(f"weighting must be 'standard', 'likelihood', 'edm' or 'bernoulli', got {weighting!r}")
     if reduce not in ('mean', 'sum'): raise ValueError(f"reduce must be 'mean' or 'sum', got {reduce!r}")
     n, shape = len(x0), (-1,) + (1,) * (x0.ndim - 1)
     if t is None: t = torch.rand(n, generator=generator, device=x0.device) * (sde.T - eps) + eps
     if z is None: z = torch.randn(x0.shape, generator=generator, device=x0.device)
     mean, std = sde.marginal_prob(x0, t)
     std = std.reshape(shape)
+    if weighting == 'bernoulli':   # binary cells: the cross-entropy of the denoiser's logits against the clean cells (U-Net chapter)
+        net_cfg = getattr(getattr(model, 'module', model), 'cfg', None)   # a model, or a model inside DistributedDataParallel
+        lo, hi = getattr(net_cfg, 'data_range', (None, None))
+        if getattr(net_cfg, 'preconditioning', None) != 'bernoulli':
+            raise ValueError("weighting='bernoulli' trains the logits of a UNet built with preconditioning='bernoulli'; this model has none")
+        logits = model(mean + std * z, t, output='logits')
+        err = torch.nn.functional.binary_cross_entropy_with_logits(logits, (x0 - lo) / (hi - lo), reduction='none').flatten(1)
+        losses = err.mean(1) if reduce == 'mean' else err.sum(1)
+        return losses if per_sample else losses.mean()
     score = model(mean + std * z, t)
     if weighting == 'standard': err = (score * std + z) ** 2
     elif weighting == 'likelihood': err = (score + z / std) ** 2 * (sde.sde(x0, t)[1] ** 2).reshape(shape)

@@ -21,11 +21,11 @@ from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE, sigmas_of, times_of
 from .unet import SCORENET, UNet, UNetConfig, count_parameters, score_network
 
 # %% auto #0
-__all__ = ['PAPER_TRAIN', 'EDM_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED', 'PACKAGE_LICENCE', 'DATA_LICENCES',
-           'SDE_NAMES', 'TrainConfig', 'sde_to_dict', 'sde_from_dict', 'CheckpointError', 'save_checkpoint',
-           'read_checkpoint', 'build_model', 'training_times', 'Pretrained', 'learning_rate', 'validation_loss',
-           'TrainingDiverged', 'train', 'load_pretrained', 'model_licence', 'licence_notice', 'model_card',
-           'train_parser', 'train_from_args']
+__all__ = ['PAPER_TRAIN', 'EDM_TRAIN', 'BERNOULLI_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED',
+           'PACKAGE_LICENCE', 'DATA_LICENCES', 'SDE_NAMES', 'TrainConfig', 'sde_to_dict', 'sde_from_dict',
+           'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'build_model', 'training_times', 'Pretrained',
+           'learning_rate', 'validation_loss', 'TrainingDiverged', 'train', 'load_pretrained', 'model_licence',
+           'licence_notice', 'model_card', 'train_parser', 'train_from_args']
 
 # %% ../nbs/05_train.ipynb #1086d472
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class TrainConfig:
     grad_clip: float | None = 1.0     # clip the gradient norm to this (None: no clipping)
     ema_decay: float = 0.999          # EMA of the weights; early steps use min(decay, (1 + step) / (10 + step))
     patience: int | None = 10         # stop after this many epochs without a better EMA validation loss (None: never)
-    weighting: str = 'standard'       # loss weighting: 'standard' (sigma^2), 'likelihood' (g^2) or 'edm' (Karras et al. 2022)
+    weighting: str = 'standard'       # loss: 'standard' (sigma^2), 'likelihood' (g^2), 'edm' (Karras et al. 2022) or 'bernoulli' (cross-entropy of binary cells)
     noise: str = 'uniform'            # training noise levels: 'uniform' in t, or 'lognormal' in sigma(t) (EDM)
     p_mean: float = -1.2              # noise='lognormal': mean of log sigma
     p_std: float = 1.2                # noise='lognormal': standard deviation of log sigma
@@ -57,8 +57,8 @@ class TrainConfig:
     amp: bool = False                 # bfloat16 autocast on a GPU
 
     def __post_init__(self):
-        if self.weighting not in ('standard', 'likelihood', 'edm'):
-            raise ValueError(f"TrainConfig.weighting must be 'standard', 'likelihood' or 'edm', got {self.weighting!r}")
+        if self.weighting not in ('standard', 'likelihood', 'edm', 'bernoulli'):
+            raise ValueError(f"TrainConfig.weighting must be 'standard', 'likelihood', 'edm' or 'bernoulli', got {self.weighting!r}")
         if self.noise not in ('uniform', 'lognormal'): raise ValueError(f"TrainConfig.noise must be 'uniform' or 'lognormal', got {self.noise!r}")
         if not 0 <= self.cooldown_epochs <= self.epochs:
             raise ValueError(f"TrainConfig.cooldown_epochs (--cooldown-epochs) must be between 0 and epochs ({self.epochs}), got {self.cooldown_epochs}")
@@ -74,6 +74,7 @@ class TrainConfig:
 
 PAPER_TRAIN = TrainConfig(epochs=50, batch_size=32, lr=1e-4, warmup_steps=0, centered=False, augment=False)
 EDM_TRAIN = TrainConfig(weighting='edm', noise='lognormal')   # with UNetConfig(preconditioning='edm'): the EDM recipe
+BERNOULLI_TRAIN = TrainConfig(weighting='bernoulli', noise='lognormal')   # with UNetConfig(preconditioning='bernoulli'): EDM's noise levels, cross-entropy
 
 # %% ../nbs/05_train.ipynb #0e90879e
 SDE_TYPES = {c.__name__: c for c in (VESDE, VPSDE, subVPSDE, TutorialVESDE)}
@@ -307,6 +308,12 @@ def train(
         raise ValueError(f"the clips have {train_ds.shape[0]} channel{'s' if train_ds.shape[0] > 1 else ''} "
                          f"({'roll and onsets' if roll_cfg.onsets else 'the roll'}) but unet_cfg.in_channels={unet_cfg.in_channels}: "
                          f"pass UNetConfig(in_channels={train_ds.shape[0]}, ...)")
+    if (cfg.weighting == 'bernoulli') != (unet_cfg.preconditioning == 'bernoulli'):
+        raise ValueError("the cross-entropy loss and the Bernoulli denoiser go together: pass TrainConfig(weighting='bernoulli') with "
+                         f"UNetConfig(preconditioning='bernoulli') (or `pianodiff train --bernoulli`); got weighting={cfg.weighting!r}, "
+                         f"preconditioning={unet_cfg.preconditioning!r}")
+    if unet_cfg.preconditioning == 'bernoulli':   # the two values of the binary cells in model space
+        unet_cfg = replace(unet_cfg, data_range=(-1.0, 1.0) if cfg.centered else (0.0, 1.0))
     if unet_cfg.arch == 'scorenet' and (roll_cfg.n_pitches, roll_cfg.clip_frames) != (28, 28):
         raise ValueError(f"the paper's ScoreNet takes 28 x 28 rolls, and these clips are {roll_cfg.n_pitches} x {roll_cfg.clip_frames}: "
                          "use the 'paper-code' preset (pitches 56..83, 28 one-second frames) or the U-Net")
@@ -464,6 +471,7 @@ def train_parser(parser=None):
     p.add_argument('--no-attention', action='store_true'); p.add_argument('--no-augment', action='store_true')
     p.add_argument('--uncentered', action='store_true', help='train on 0/1 rolls as the paper code does (default: 2x-1)')
     p.add_argument('--edm', action='store_true', help='the EDM recipe: preconditioned U-Net, log-normal noise levels, EDM loss weighting')
+    p.add_argument('--bernoulli', action='store_true', help="the EDM recipe's noise levels with a Bernoulli denoiser (the logit of each cell) trained by cross-entropy")
     p.add_argument('--onsets', action='store_true', help='a second channel marks where each note starts (a repeated note stays two notes)')
     p.add_argument('--beat-frames', type=int, default=None, help='frames per beat: the network sees the phase of the beat, and time shifts are whole beats')
     p.add_argument('--max-shift', type=int, default=None, help=f'largest time shift when augmenting, in frames (default: the recipe\'s, {d.max_shift})')
@@ -476,6 +484,8 @@ SDE_NAMES = {'vp': VPSDE, 'subvp': subVPSDE, 've': VESDE, 'tutorial-ve': Tutoria
 
 def train_from_args(args) -> dict:
     "Run `train` from parsed `pianodiff train` arguments."
+    if getattr(args, 'edm', False) and getattr(args, 'bernoulli', False):
+        raise ValueError("--edm and --bernoulli are two recipes: pass one (--bernoulli uses the EDM noise levels already)")
     roll_cfg = preset(args.preset)
     if getattr(args, 'onsets', False): roll_cfg = replace(roll_cfg, onsets=True)
     if args.data == 'chorales':
@@ -483,14 +493,16 @@ def train_from_args(args) -> dict:
     else:
         tr, va = (load_maestro(args.data, s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
     arch = getattr(args, 'arch', 'unet')
+    precond = 'bernoulli' if getattr(args, 'bernoulli', False) else 'edm' if getattr(args, 'edm', False) else 'score'
     if arch == 'scorenet':
-        if getattr(args, 'edm', False) or getattr(args, 'beat_frames', None): raise ValueError("--arch scorenet is the paper's network: it takes neither --edm nor --beat-frames")
+        if getattr(args, 'edm', False) or getattr(args, 'bernoulli', False) or getattr(args, 'beat_frames', None):
+            raise ValueError("--arch scorenet is the paper's network: it takes none of --edm, --bernoulli and --beat-frames")
         unet_cfg = replace(SCORENET, in_channels=roll_cfg.channels, **({'channels': tuple(int(c) for c in args.channels.split(','))} if args.channels else {}))
     else:
         channels = tuple(int(c) for c in (args.channels or '32,64,128').split(','))
         unet_cfg = UNetConfig(in_channels=roll_cfg.channels, channels=channels, attention=not args.no_attention, groups=math.gcd(8, *channels),
-                              preconditioning='edm' if getattr(args, 'edm', False) else 'score', beat_frames=getattr(args, 'beat_frames', None))
-    recipe = EDM_TRAIN if getattr(args, 'edm', False) else TrainConfig()
+                              preconditioning=precond, beat_frames=getattr(args, 'beat_frames', None))
+    recipe = {'bernoulli': BERNOULLI_TRAIN, 'edm': EDM_TRAIN}.get(precond, TrainConfig())
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
                   patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch, max_minutes=getattr(args, 'max_minutes', None), max_val_clips=getattr(args, 'max_val_clips', None),
                   augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift)

@@ -30,14 +30,18 @@ class UNetConfig:
     fourier_scale: float = 16.0       # standard deviation of the random Fourier frequencies of t
     groups: int = 8                   # GroupNorm groups (must divide every channel count)
     dropout: float = 0.0              # dropout inside residual blocks
-    preconditioning: str = 'score'    # 'score': output / std(t); 'edm': the denoiser of Karras et al. (2022), returned as a score
-    sigma_data: float = 0.5           # the data's standard deviation, for preconditioning='edm'
+    preconditioning: str = 'score'    # 'score': output / std(t); 'edm': the denoiser of Karras et al. (2022); 'bernoulli': logits of binary cells; each returned as a score
+    sigma_data: float = 0.5           # the data's standard deviation, for preconditioning='edm' or 'bernoulli'
+    data_range: tuple = (-1.0, 1.0)   # preconditioning='bernoulli': the values of a silent cell and of a note in model space
     beat_frames: int | None = None    # frames per beat: the network also sees where each frame falls in the beat (see `beat_clock`)
     arch: str = 'unet'                # 'unet': this chapter's network; 'scorenet': the paper's (the tutorial ScoreNet, 28 x 28 only, see `ScoreNet`)
 
     def __post_init__(self):
-        if self.preconditioning not in ('score', 'edm'):
-            raise ValueError(f"UNetConfig.preconditioning must be 'score' or 'edm', got {self.preconditioning!r}")
+        if self.preconditioning not in ('score', 'edm', 'bernoulli'):
+            raise ValueError(f"UNetConfig.preconditioning must be 'score', 'edm' or 'bernoulli', got {self.preconditioning!r}")
+        object.__setattr__(self, 'data_range', tuple(float(v) for v in self.data_range))
+        if len(self.data_range) != 2 or not self.data_range[0] < self.data_range[1]:
+            raise ValueError(f"UNetConfig.data_range must be (silent, note) with silent < note, got {self.data_range!r}")
         if self.arch not in ('unet', 'scorenet'): raise ValueError(f"UNetConfig.arch must be 'unet' or 'scorenet', got {self.arch!r}")
         if self.arch == 'scorenet' and (len(self.channels) != 4 or self.preconditioning != 'score' or self.beat_frames):
             raise ValueError("UNetConfig(arch='scorenet') is the paper's fixed network: four channel counts, preconditioning='score', no beat clock "
@@ -56,7 +60,7 @@ class UNetConfig:
         "Inputs are padded to a multiple of this on both axes (the resolution halves len(channels) - 1 times)."
         return 2 ** (len(self.channels) - 1)
 
-    def to_dict(self) -> dict: return {**asdict(self), 'channels': list(self.channels)}
+    def to_dict(self) -> dict: return {**asdict(self), 'channels': list(self.channels), 'data_range': list(self.data_range)}
     @classmethod
     def from_dict(cls, d: dict) -> UNetConfig: return cls(**d)
 
@@ -112,10 +116,10 @@ class UNet(nn.Module):
     def __init__(self,
                  cfg: UNetConfig = UNetConfig(),  # the architecture
                  marginal_std=None,  # t -> std(t) [batch], e.g. `sde.marginal_std`; the output is divided by it
-                 marginal_prob=None):  # t -> (mean(t), std(t)), each [batch]: needed by preconditioning='edm'
+                 marginal_prob=None):  # t -> (mean(t), std(t)), each [batch]: needed by preconditioning='edm' or 'bernoulli'
         super().__init__()
-        if cfg.preconditioning == 'edm' and marginal_prob is None:
-            raise ValueError("UNet: preconditioning='edm' needs marginal_prob (t -> mean(t), std(t)); build it with pianodiff.train.build_model")
+        if cfg.preconditioning != 'score' and marginal_prob is None:
+            raise ValueError(f"UNet: preconditioning={cfg.preconditioning!r} needs marginal_prob (t -> mean(t), std(t)); build it with pianodiff.train.build_model")
         self.cfg, self.marginal_std, self.marginal_prob = cfg, marginal_std, marginal_prob
         chs, E = cfg.channels, cfg.embed_dim
         self.time = nn.Sequential(GaussianFourierFeatures(E, cfg.fourier_scale), nn.Linear(E, E), nn.SiLU(), nn.Linear(E, E))
@@ -138,12 +142,20 @@ class UNet(nn.Module):
         self.norm_out, self.conv_out = nn.GroupNorm(cfg.groups, chs[0]), nn.Conv2d(chs[0], cfg.in_channels, 3, padding=1)
         nn.init.zeros_(self.conv_out.weight); nn.init.zeros_(self.conv_out.bias)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        "The score estimate at (x, t); x [batch, channels, pitches, frames], t [batch] (or a scalar)."
+    def forward(self,
+                x: torch.Tensor,  # [batch, channels, pitches, frames]
+                t: torch.Tensor,  # [batch] (or a scalar)
+                output: str = 'score',  # 'score'; or, for preconditioning='bernoulli', 'logits': the logit of each cell sounding
+               ) -> torch.Tensor:
+        "The score estimate at (x, t) (or, with output='logits', the Bernoulli denoiser's logits that the cross-entropy loss trains)."
         if x.ndim != 4 or x.shape[1] != self.cfg.in_channels:
             raise ValueError(f"UNet expects x of shape [batch, {self.cfg.in_channels}, pitches, frames], got {tuple(x.shape)}")
+        if output not in ('score', 'logits') or (output == 'logits' and self.cfg.preconditioning != 'bernoulli'):
+            raise ValueError(f"output={output!r}: a UNet gives 'score', and 'logits' only with preconditioning='bernoulli' "
+                             f"(this one has {self.cfg.preconditioning!r})")
         t = torch.as_tensor(t, dtype=x.dtype, device=x.device).expand(len(x)) if torch.as_tensor(t).ndim == 0 else t
         if self.cfg.preconditioning == 'edm': return self._edm(x, t)
+        if self.cfg.preconditioning == 'bernoulli': return self._bernoulli(x, t, output)
         h = self.network(x, t)
         if self.marginal_std is not None: h = h / self.marginal_std(t).reshape(-1, 1, 1, 1)
         return h
@@ -156,6 +168,15 @@ class UNet(nn.Module):
         c_skip, c_out, c_in = sd ** 2 / (sigma ** 2 + sd ** 2), sigma * sd / (sigma ** 2 + sd ** 2).sqrt(), 1 / (sigma ** 2 + sd ** 2).sqrt()
         denoised = c_skip * y + c_out * self.network(c_in * y, sigma.flatten().log() / 4)
         return (mean * denoised - x) / std ** 2
+
+    def _bernoulli(self, x, t, output):
+        "Binary cells: logit P(note | y) = (hi - lo)(2y - lo - hi) / (2 sigma^2) + F(c_in y, c_noise); D = lo + (hi - lo) sigmoid(logit), returned as a score."
+        mean, std = (v.reshape(-1, 1, 1, 1).to(x.dtype) for v in self.marginal_prob(t))
+        sigma, sd, (lo, hi) = std / mean, self.cfg.sigma_data, self.cfg.data_range
+        y = x / mean
+        logits = (hi - lo) * (2 * y - lo - hi) / (2 * sigma ** 2) + self.network(y / (sigma ** 2 + sd ** 2).sqrt(), sigma.flatten().log() / 4)
+        if output == 'logits': return logits
+        return (mean * (lo + (hi - lo) * torch.sigmoid(logits)) - x) / std ** 2
 
     def network(self, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
         "The raw network F(x, noise): the U-Net itself, conditioned on `noise` [batch] (the time t, or EDM's c_noise)."

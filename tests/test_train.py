@@ -72,6 +72,9 @@ def test_pretrained_models_load_and_score(name):
     assert s.shape == x.shape and torch.isfinite(s).all() and s.abs().mean() > 0
     assert not p.model.training
     card = (Path(__import__('pianodiff').__file__).parent / 'pretrained' / name / 'MODEL_CARD.md').read_text()
+    # the card says what the weights are: data and preset, the command, its wall time, measured quality, the licence
+    for part in ('## Data', f"preset {p.config['data']['preset']}", 'Command: `pianodiff train ', 'Wall time ', '## Quality', 'mean overlap area', '## Licence'):
+        assert part in card, f'the model card of {name} lacks {part!r}'
     if name.startswith('maestro'):   # trained on MAESTRO: its data, and its licence beside the weights
         assert p.config['data']['dataset'] == 'maestro' and 'CC BY-NC-SA 4.0' in card
     else:

@@ -22,15 +22,23 @@ def metrics_text(specs: list[str], weights: Path) -> str:
     for spec in specs:
         path, _, key = spec.rpartition(':')
         result = json.loads(Path(path).read_text())
-        entry = (result['models'] if 'models' in result else result['samples'])[key]   # evaluation.json: 'models'; maestro_paper.json: 'samples'
+        if 'models' in result or 'samples' in result:   # evaluation.json: 'models'; maestro_paper.json: 'samples'
+            entry = (result['models'] if 'models' in result else result['samples'])[key]
+            split, seed, n = result['split'], result['seed'], result['n']
+        else:   # maestro_piano.json: a dotted path to the rows of one split, e.g. validation.fast or test
+            entry = result
+            for part in key.split('.'): entry = entry[part]
+            split = key.split('.')[0]
+            seed, n = result['test_seed' if split == 'test' else 'seed'], None
         if entry.get('weights_sha256', digest) != digest:
             raise SystemExit(f"{spec} was measured on other weights than {weights}: measure the model again, or name the right entry")
         rows = entry['rows']
         oa = lambda k: f"{rows[k]['mean_oa']:.3f} [{rows[k]['mean_oa_ci'][0]:.3f}, {rows[k]['mean_oa_ci'][1]:.3f}]"
         samplers = [k for k in rows if not k.startswith(('real', 'baseline')) and '(' not in k]
         refs = [k for k in ('real: training clips', 'baseline: per-pitch Markov', 'baseline: per-pitch Bernoulli') if k in rows]
-        out.append(f"{result['split'].capitalize()} split ({rows[samplers[0]]['n_reference']} clips), {result['n']} samples per sampler "
-                   f"(seed {result['seed']}, midpoint rule), mean overlap area of {len(rows[samplers[0]]['oa'])} music statistics with 95 % intervals "
+        n = n or rows[samplers[0]]['n']
+        out.append(f"{split.capitalize()} split ({rows[samplers[0]]['n_reference']} reference clips), {n} samples per sampler "
+                   f"(seed {seed}, midpoint rule), mean overlap area of {len(rows[samplers[0]]['oa'])} music statistics with 95 % intervals "
                    f"(`{Path(path).name}`, entry `{key}`): " + '; '.join(f'{k} {oa(k)}' for k in samplers)
                    + '. For reference: ' + '; '.join(f'{k} {oa(k)}' for k in refs) + '.')
     return '\n\n'.join(out)

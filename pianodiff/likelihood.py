@@ -7,13 +7,14 @@ Docs: https://pianodiff.github.io/pianodiff/likelihood.html.md"""
 # %% ../nbs/08_likelihood.ipynb #abb4742e
 from __future__ import annotations
 
-import hashlib, math, os, time, urllib.request
+import math, os, time
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import torch
 
+from .data import _fetch, _sha256
 from .sde import SDE, sigmas_of, times_of
 
 # %% auto #0
@@ -166,12 +167,6 @@ def polyphonic_dir() -> Path:
     "Where the benchmark files live: $PIANODIFF_DATA if set, else ~/.cache/pianodiff/polyphonic."
     return Path(os.environ.get('PIANODIFF_DATA') or Path.home() / '.cache' / 'pianodiff' / 'polyphonic')
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
-    return h.hexdigest()
-
 def fetch_polyphonic(
     name: str,  # 'jsb', 'nottingham', 'musedata' or 'piano-midi'
     dest: str | Path | None = None,  # folder (default: `polyphonic_dir()`)
@@ -190,8 +185,7 @@ def fetch_polyphonic(
     folder.mkdir(parents=True, exist_ok=True)
     part = path.with_suffix('.part')
     try:
-        with urllib.request.urlopen(url or TCN_DATA_URL + fname, timeout=60) as r, open(part, 'wb') as f:
-            while block := r.read(1 << 20): f.write(block)
+        _fetch(url or TCN_DATA_URL + fname, part, progress=False)
         got = _sha256(part)
         if got != sha256: raise ValueError(f'{fname} downloaded from {url or TCN_DATA_URL + fname} has SHA-256 {got}, expected {sha256}: not kept')
         part.replace(path)

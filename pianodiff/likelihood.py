@@ -15,12 +15,12 @@ import numpy as np
 import torch
 
 from .data import _fetch, _sha256
-from .sde import SDE, sigmas_of, times_of
+from .sde import SDE, sigmas_of
 
 # %% auto #0
-__all__ = ['TCN_DATA_URL', 'POLYPHONIC', 'SPLIT_KEYS', 'LikelihoodResult', 'ode_likelihood', 'dequantized_nll', 'variational_nll',
-           'polyphonic_dir', 'fetch_polyphonic', 'load_polyphonic', 'independent_keys_nll', 'markov_nll',
-           'nll_per_frame']
+__all__ = ['TCN_DATA_URL', 'POLYPHONIC', 'SPLIT_KEYS', 'LikelihoodResult', 'ode_likelihood', 'exact_times', 'dequantized_nll',
+           'variational_nll', 'polyphonic_dir', 'fetch_polyphonic', 'load_polyphonic', 'independent_keys_nll',
+           'markov_nll', 'nll_per_frame']
 
 # %% ../nbs/08_likelihood.ipynb #80920c95
 class LikelihoodResult(NamedTuple):
@@ -28,7 +28,7 @@ class LikelihoodResult(NamedTuple):
     log_p: torch.Tensor       # [batch] log p_eps(x) in nats per sample: prior_logp + delta_logp
     prior_logp: torch.Tensor  # [batch] log p_T(x(T)) under the SDE's prior
     delta_logp: torch.Tensor  # [batch] the integral of the divergence from eps to T
-    nfe: int                  # network evaluations (one per probe per solver stage; d per stage for probe='exact')
+    nfe: int                  # network evaluations: forward passes, one per solver stage (each followed by `probes` backward passes, d for 'exact')
     seconds: float            # wall-clock time
     end: torch.Tensor         # x(T): where each sample lands, read under the prior
 
@@ -79,7 +79,7 @@ def ode_likelihood(
     if not sol.success: raise RuntimeError(f'the probability-flow ODE solver failed: {sol.message}')
     z, delta = torch.from_numpy(sol.y[:-n, -1]).reshape(shape), torch.from_numpy(sol.y[-n:, -1])
     prior = sde.prior_logp(z).double()
-    return LikelihoodResult(prior + delta, prior, delta, nfe * (d if probe == 'exact' else probes), time.perf_counter() - start, z)
+    return LikelihoodResult(prior + delta, prior, delta, nfe, time.perf_counter() - start, z)
 
 # %% ../nbs/08_likelihood.ipynb #147a4973
 def _model_dtype(score_fn) -> torch.dtype:
@@ -87,9 +87,20 @@ def _model_dtype(score_fn) -> torch.dtype:
     params = getattr(score_fn, 'parameters', None)
     return next(iter(params()), torch.zeros((), dtype=torch.float64)).dtype if params else torch.float64
 
+def exact_times(sde: SDE, sigmas: torch.Tensor, iterations: int = 60) -> torch.Tensor:
+    "The times t in (0, T] with sigma(t) = `sigmas`, by bisection in float64 (sigma(t) increases with t for every SDE here)."
+    s = torch.as_tensor(sigmas, dtype=torch.float64)
+    lo, hi = torch.zeros_like(s), torch.full_like(s, float(sde.T))
+    for _ in range(iterations):
+        mid = (lo + hi) / 2
+        below = sigmas_of(sde, mid.clamp_min(1e-12)) < s
+        lo, hi = torch.where(below, mid, lo), torch.where(below, hi, mid)
+    return (lo + hi) / 2
+
 def _cells(rolls: torch.Tensor, data_range) -> tuple[torch.Tensor, float, float]:
     rolls = torch.as_tensor(rolls)
-    if not bool(((rolls == 0) | (rolls == 1)).all()): raise ValueError('rolls must hold only 0 and 1 (silence and a note)')
+    if not bool(((rolls == 0) | (rolls == 1)).all()):
+        raise ValueError('rolls must hold only 0 and 1 (silence and a note): pass the binary roll itself, not its values in model space')
     lo, hi = (float(v) for v in data_range)
     if not lo < hi: raise ValueError(f'data_range must be (silent, note) with silent < note, got {data_range!r}')
     return rolls.double(), lo, hi
@@ -103,13 +114,13 @@ def dequantized_nll(
     seed: int = 0,  # fixes the draws and the probes
     **ode_kw,  # passed to `ode_likelihood` (eps, rtol, atol, probe, probes)
 ) -> torch.Tensor:
-    "Upper bound on -log P(roll) in nats per roll by uniform dequantization: E_u[-log p(x)] - d log(hi - lo)."
+    "A Monte Carlo estimate of an upper bound on -log P(roll), nats per roll, by uniform dequantization: E_u[-log p(x)] - d log(hi - lo)."
     v, lo, hi = _cells(rolls, data_range)
     width, d, g = hi - lo, v[0].numel(), torch.Generator().manual_seed(seed)
     total = torch.zeros(len(v), dtype=torch.float64)
     for k in range(samples):
         x = lo + width * (v + torch.rand(v.shape, generator=g, dtype=torch.float64) - 0.5)
-        total -= ode_likelihood(score_fn, sde, x.to(_model_dtype(score_fn)), seed=seed + k, **ode_kw).log_p
+        total -= ode_likelihood(score_fn, sde, x.to(_model_dtype(score_fn)), seed=seed + 1_000_003 * (k + 1), **ode_kw).log_p   # probes independent of the draws
     return total / samples - d * math.log(width)
 
 def variational_nll(
@@ -118,11 +129,11 @@ def variational_nll(
     rolls: torch.Tensor,  # binary rolls [batch, ...] of 0 and 1
     data_range=(-1.0, 1.0),  # silence and a note in model space
     levels: int = 64,  # noise levels per roll (stratified in log sigma) for the diffusion term
-    eps: float = 1e-5,  # sigma_0 = sigma(eps): where the decoder reads the roll
+    eps: float = 1e-3,  # sigma_0 = sigma(eps): where the decoder reads the roll (about 0.01 for the SDEs here)
     seed: int = 0,  # fixes the noise
     batch_size: int = 256,  # network evaluations per call
 ) -> torch.Tensor:
-    "Upper bound on -log P(roll) in nats per roll: Bernoulli decoder at sigma(eps) + diffusion term + prior term (VDM, continuous time)."
+    "A Monte Carlo estimate of an upper bound on -log P(roll), nats per roll: Bernoulli decoder at sigma(eps) + diffusion term + prior term (VDM)."
     v, lo, hi = _cells(rolls, data_range)
     x0, n = lo + (hi - lo) * v, len(v)
     g = torch.Generator().manual_seed(seed)
@@ -136,11 +147,11 @@ def variational_nll(
     err = torch.empty(len(rows), dtype=torch.float64)
     for i in range(0, len(rows), batch_size):
         sl = slice(i, i + batch_size)
-        t = times_of(sde, sig[sl], eps=eps).to(torch.float64)
-        mean, std = (m.reshape(shape) for m in sde.marginal_prob(torch.ones(len(t), 1, dtype=torch.float64), t))
-        xt = mean * y[sl]
-        with torch.no_grad(): s = score_fn(xt.to(dtype), t.to(dtype)).double()
-        denoised = (xt + std ** 2 * s) / mean
+        t = exact_times(sde, sig[sl]).to(dtype)   # the time the network is told, in its own precision
+        mean, std = (m.reshape(shape) for m in sde.marginal_prob(torch.ones(len(t), 1, dtype=dtype), t))   # as the network computes them
+        xt = (mean * y[sl].to(dtype))
+        with torch.no_grad(): s = score_fn(xt, t)
+        denoised = ((xt + std ** 2 * s) / mean).double()   # the network's own denoised estimate
         err[i:i + len(denoised)] = (rows[sl] - denoised).flatten(1).pow(2).sum(1) / sig[sl] ** 2
     diffusion = math.log(s1 / s0) * err.reshape(n, levels).mean(1)
     # decoder: each cell's two values, judged by their Gaussian likelihoods at sigma_0
@@ -208,6 +219,9 @@ def load_polyphonic(
                 raise FileNotFoundError(f"{path} is not there: pass download=True (it is fetched from the TCN repository and checked), "
                                         "set PIANODIFF_DATA to the folder that holds it, or give the path to the .mat file")
             path = fetch_polyphonic(str(name_or_path))
+        known = POLYPHONIC[str(name_or_path)][1]
+        if known and _sha256(path) != known:
+            raise ValueError(f'{path} does not have the SHA-256 recorded for it ({known}): delete it and pass download=True, or give a path to the file you mean')
     else:
         path = Path(name_or_path)
         if not path.is_file(): raise FileNotFoundError(f"{path}: no such file (name one of {', '.join(POLYPHONIC)}, or give a path to a .mat file)")
@@ -246,12 +260,14 @@ def nll_per_frame(
     pieces: list,  # arrays [frames, 88] of 0/1, key k = MIDI pitch 21 + k (from `load_polyphonic`)
     levels: int = 64,  # noise levels per piece for the variational bound
     seed: int = 0,  # fixes the noise
+    eps: float = 1e-3,  # sigma_0 = sigma(eps), where the decoder reads the roll
     progress: bool = False,  # one line per piece
 ) -> float:
-    "The variational upper bound on the negative log-likelihood of `pieces`, in nats per frame over all their frames."
+    "The variational upper bound on the negative log-likelihood of `pieces` (a Monte Carlo estimate), in nats per frame over all their frames."
     cfg, model = pretrained.roll_cfg, pretrained.model
     if pretrained.shape[0] != 1:
-        raise ValueError(f'this model has {pretrained.shape[0]} channels (a roll and its onsets): the benchmark scores one-channel rolls')
+        raise ValueError(f'this model has {pretrained.shape[0]} channels (a roll and its onsets): the benchmark scores one-channel rolls; '
+                         'use a model trained without --onsets')
     lo_key, hi_key = cfg.lowest_pitch - 21, cfg.highest_pitch - 21
     centered = pretrained.config['train'].get('centered', True)
     total, frames = 0.0, 0
@@ -263,7 +279,7 @@ def nll_per_frame(
             raise ValueError(f'piece {i} sounds MIDI pitches {outside}, outside the model\'s range {cfg.lowest_pitch}..{cfg.highest_pitch}: '
                              'train a model whose preset covers them')
         roll = torch.from_numpy(a[:, lo_key:hi_key + 1].T.astype(np.float64))[None, None]
-        bound = variational_nll(model, pretrained.sde, roll, (-1.0, 1.0) if centered else (0.0, 1.0), levels=levels, seed=seed + i)
+        bound = variational_nll(model, pretrained.sde, roll, (-1.0, 1.0) if centered else (0.0, 1.0), levels=levels, eps=eps, seed=seed + i)
         total, frames = total + bound.item(), frames + a.shape[0]
         if progress: print(f'piece {i}: {a.shape[0]} frames, {bound.item() / a.shape[0]:.3f} nats per frame', flush=True)
     if not frames: raise ValueError('no pieces to score')

@@ -127,7 +127,8 @@ def dsm_loss(
         net_cfg = getattr(getattr(model, 'module', model), 'cfg', None)   # a model, or a model inside DistributedDataParallel
         lo, hi = getattr(net_cfg, 'data_range', (None, None))
         if getattr(net_cfg, 'preconditioning', None) != 'bernoulli':
-            raise ValueError("weighting='bernoulli' trains the logits of a UNet built with preconditioning='bernoulli'; this model has none")
+            raise ValueError("weighting='bernoulli' trains the logits of a UNet built with preconditioning='bernoulli'; this model's "
+                             f"preconditioning is {getattr(net_cfg, 'preconditioning', None)!r}: build it with UNetConfig(preconditioning='bernoulli')")
         logits = model(mean + std * z, t, output='logits')
         err = torch.nn.functional.binary_cross_entropy_with_logits(logits, (x0 - lo) / (hi - lo), reduction='none').flatten(1)
         losses = err.mean(1) if reduce == 'mean' else err.sum(1)

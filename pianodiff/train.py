@@ -312,8 +312,12 @@ def train(
         raise ValueError("the cross-entropy loss and the Bernoulli denoiser go together: pass TrainConfig(weighting='bernoulli') with "
                          f"UNetConfig(preconditioning='bernoulli') (or `pianodiff train --bernoulli`); got weighting={cfg.weighting!r}, "
                          f"preconditioning={unet_cfg.preconditioning!r}")
-    if unet_cfg.preconditioning == 'bernoulli':   # the two values of the binary cells in model space
-        unet_cfg = replace(unet_cfg, data_range=(-1.0, 1.0) if cfg.centered else (0.0, 1.0))
+    if unet_cfg.preconditioning == 'bernoulli':   # the two values of the binary cells in model space, from how the data is scaled
+        cells = (-1.0, 1.0) if cfg.centered else (0.0, 1.0)
+        if unet_cfg.data_range not in (cells, UNetConfig().data_range):
+            raise ValueError(f"UNetConfig.data_range={unet_cfg.data_range} does not match the data: TrainConfig(centered={cfg.centered}) "
+                             f"puts silence and notes at {cells}; leave data_range at its default (train sets it)")
+        unet_cfg = replace(unet_cfg, data_range=cells)
     if unet_cfg.arch == 'scorenet' and (roll_cfg.n_pitches, roll_cfg.clip_frames) != (28, 28):
         raise ValueError(f"the paper's ScoreNet takes 28 x 28 rolls, and these clips are {roll_cfg.n_pitches} x {roll_cfg.clip_frames}: "
                          "use the 'paper-code' preset (pitches 56..83, 28 one-second frames) or the U-Net")

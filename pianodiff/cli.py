@@ -15,8 +15,8 @@ from .roll import MidiReadError, RollConfig, corpus_midi, midi_to_roll, save_rol
 from .data import DatasetError
 
 # %% auto #0
-__all__ = ['DEMO_SAMPLERS', 'UsageError', 'cmd_demo', 'cmd_sample', 'cmd_roll', 'cmd_train', 'cmd_evaluate', 'cmd_tune', 'parser',
-           'main']
+__all__ = ['DEMO_SAMPLERS', 'UsageError', 'cmd_demo', 'cmd_sample', 'cmd_roll', 'cmd_train', 'cmd_evaluate', 'cmd_tune',
+           'cmd_likelihood', 'cmd_continue', 'cmd_harmonize', 'cmd_inpaint', 'parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #bc17587c
 class UsageError(Exception):
@@ -227,6 +227,129 @@ def cmd_tune(args) -> dict:
         if 'preset' in str(e) or 'k must be' in str(e): raise UsageError(str(e)) from e
         raise
 
+def _likelihood_sources(items: list[str], cfg: RollConfig) -> list[tuple[str, list]]:
+    "Each PATH of `pianodiff likelihood` as (name, pieces [frames, 88]): a MIDI file, or NAME:SPLIT of a polyphonic benchmark."
+    import numpy as np
+    from pianodiff.likelihood import POLYPHONIC, SPLIT_KEYS, load_polyphonic
+    full = replace(cfg, lowest_pitch=21, highest_pitch=108, onsets=False)   # every key, so that notes outside the model's range are named, not dropped
+    out = []
+    for item in items:
+        head, _, split = item.rpartition(':')
+        if head and split in SPLIT_KEYS and (head in POLYPHONIC or head.endswith('.mat')):
+            try: out.append((item, load_polyphonic(head, split)))
+            except (FileNotFoundError, ValueError) as e: raise UsageError(str(e)) from e
+            continue
+        path = Path(item)
+        if not path.is_file():
+            raise UsageError(f"{item}: no such MIDI file (a benchmark split is written NAME:SPLIT, e.g. jsb:test or path/to/JSB_Chorales.mat:validation)")
+        try: roll = midi_to_roll(path, full).numpy()
+        except MidiReadError as e: raise UsageError(str(e)) from e
+        if not roll.any(): raise UsageError(f'{item} has no notes to score')
+        out.append((item, [(roll.T > 0).astype(np.uint8)]))
+    return out
+
+def cmd_likelihood(args) -> dict:
+    "Upper bounds on the negative log-likelihood of MIDI files or benchmark splits under a model, in nats per frame (the variational bound)."
+    import math
+    from pianodiff.likelihood import nll_per_frame
+    if args.levels < 1: raise UsageError(f'--levels must be >= 1, got {args.levels}')
+    if args.window is not None and args.window < 1: raise UsageError(f'--window must be >= 1 frames, got {args.window}')
+    model = _load_model(args.model)
+    cfg = replace(model.roll_cfg, fs=args.fs) if args.fs else model.roll_cfg
+    sources = _likelihood_sources(args.paths, cfg)   # every file read before any is scored: a bad one costs nothing
+    rows, total, frames = [], 0.0, 0
+    for name, pieces in sources:
+        try: nll = nll_per_frame(model, pieces, levels=args.levels, seed=args.seed, window=args.window)
+        except ValueError as e: raise UsageError(f'{name}: {e}') from e
+        n = sum(len(p) for p in pieces)
+        rows.append({'source': name, 'pieces': len(pieces), 'frames': n, 'nats_per_frame': nll})
+        total, frames = total + nll * n, frames + n
+        print(f'{name}: {len(pieces)} piece{"s" if len(pieces) > 1 else ""}, {n} frames, {nll:.3f} nats per frame '
+              f'({nll / math.log(2) / model.roll_cfg.n_pitches:.4f} bits per cell)', flush=True)
+    print(f'overall: {frames} frames, {total / frames:.3f} nats per frame')
+    return {'rows': rows, 'nats_per_frame': total / frames}
+
+def _read_for_model(path: str, model, what: str = 'MIDI file'):
+    "A MIDI file as a binary roll [pitches, frames] in the model's pitch range and frame rate; one-line errors for what cannot be used."
+    import torch
+    cfg = model.roll_cfg
+    if model.shape[0] != 1: raise UsageError(f'{model.config.get("data", {}).get("dataset", "this")} model has an onset channel: use a one-channel model')
+    if not Path(path).is_file(): raise UsageError(f'{path}: no such {what}')
+    full = replace(cfg, lowest_pitch=21, highest_pitch=108, onsets=False)
+    try: roll = midi_to_roll(path, full)
+    except MidiReadError as e: raise UsageError(str(e)) from e
+    if not roll.any(): raise UsageError(f'{path} has no notes')
+    pitches = [21 + int(k) for k in torch.nonzero(roll.any(1)).flatten()]
+    outside = [p for p in pitches if not cfg.lowest_pitch <= p <= cfg.highest_pitch]
+    if outside:
+        raise UsageError(f'{path}: {what} has notes at MIDI pitches {outside[:8]}{" ..." if len(outside) > 8 else ""}, outside the model\'s range '
+                         f'{cfg.lowest_pitch}..{cfg.highest_pitch}: transpose it into the range or use a model that covers it')
+    return (roll[cfg.lowest_pitch - 21:cfg.highest_pitch - 20] > 0).float()
+
+def _write_midi(roll, cfg: RollConfig, out: str) -> Path:
+    "Write the roll as MIDI to `out` through a temporary file: a failure leaves no partial file."
+    from pianodiff.roll import roll_to_midi
+    path = Path(out)
+    if path.parent and not path.parent.is_dir(): raise UsageError(f'cannot write {path}: the folder {path.parent} does not exist')
+    tmp = path.with_name(path.name + '.part')
+    try:
+        roll_to_midi(roll, cfg).write(str(tmp))
+        tmp.replace(path)
+    except OSError as e: raise UsageError(f'cannot write {path}: {e.strerror or e}') from e
+    finally: tmp.unlink(missing_ok=True)
+    print(f'wrote {path.resolve()}')
+    return path
+
+def _inpaint_kw(args) -> dict:
+    from pianodiff.inpaint import INPAINT_SAMPLERS
+    if args.sampler not in INPAINT_SAMPLERS: raise UsageError(f"unknown sampler {args.sampler!r}: choose one of {', '.join(INPAINT_SAMPLERS)}")
+    if args.resample < 1: raise UsageError(f'--resample must be >= 1, got {args.resample}')
+    if args.steps is not None and args.steps < 2: raise UsageError(f'--steps must be >= 2, got {args.steps}')
+    return {'sampler': args.sampler, 'seed': args.seed, 'steps': args.steps, 'resample': args.resample}
+
+def cmd_continue(args) -> dict:
+    "Continue a MIDI file by --seconds of new music: windows of the model's clip length slide on, each keeping the end of what exists."
+    from pianodiff.inpaint import continue_roll
+    kw = _inpaint_kw(args)
+    if not args.seconds > 0: raise UsageError(f'--seconds must be > 0, got {args.seconds}')
+    model = _load_model(args.model)
+    roll = _read_for_model(args.midi, model)
+    out = continue_roll(model, roll, max(1, round(args.seconds * model.roll_cfg.fs)), **kw)
+    print(f'{args.midi}: {roll.shape[1] / model.roll_cfg.fs:.1f} s, continued to {out.shape[1] / model.roll_cfg.fs:.1f} s')
+    return {'roll': out, 'path': _write_midi(out, model.roll_cfg, args.out)}
+
+def cmd_harmonize(args) -> dict:
+    "Harmonize a melody: the top note of each frame of the MIDI file is kept as the top voice, and the model writes the voices below."
+    from pianodiff.inpaint import harmonize
+    kw = _inpaint_kw(args)
+    model = _load_model(args.model)
+    melody = _read_for_model(args.midi, model, 'the melody')
+    out = harmonize(model, melody, **kw)
+    return {'roll': out, 'path': _write_midi(out, model.roll_cfg, args.out)}
+
+def cmd_inpaint(args) -> dict:
+    "Fill the span --from .. --to (seconds) of a MIDI file anew: every note in the span is replaced by the model's, the rest kept as it is."
+    from pianodiff.inpaint import inpaint, span_mask
+    kw = _inpaint_kw(args)
+    model = _load_model(args.model)
+    roll = _read_for_model(args.midi, model)
+    fs, length = model.roll_cfg.fs, roll.shape[1] / model.roll_cfg.fs
+    a, b = round(args.start * fs), round(args.stop * fs)
+    if not (0 <= args.start < args.stop <= length and a < b):
+        raise UsageError(f'the span --from {args.start:g} --to {args.stop:g} must lie inside the piece (0..{length:.2f} s) and hold at least one frame ({1 / fs:g} s)')
+    out = inpaint(model, roll, span_mask(roll.shape, a, b), **kw)
+    print(f'{args.midi}: frames {a}..{b - 1} ({args.start:g}..{args.stop:g} s) filled by the model')
+    return {'roll': out, 'path': _write_midi(out, model.roll_cfg, args.out)}
+
+def _add_inpaint_options(p, model_default: str = 'chorales'):
+    from pianodiff.inpaint import INPAINT_SAMPLERS
+    p.add_argument('-o', '--out', required=True, help='the MIDI file to write')
+    p.add_argument('--model', default=model_default, help=f"a bundled model or a run folder (default: {model_default})")
+    p.add_argument('--sampler', default='heun-churn', help=f"{', '.join(INPAINT_SAMPLERS)} (default: heun-churn, the fast one)")
+    p.add_argument('--steps', type=int, default=None, help="sampler steps (default: the sampler's own)")
+    p.add_argument('--resample', type=int, default=1, help='RePaint resampling: each step taken this many times (default: 1)')
+    p.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
+
 def _add_roll_options(p):
     d = RollConfig()
     p.add_argument('--out', default='out', help='output folder (default: out)')
@@ -246,7 +369,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--out', default='out', help='output folder (default: out)')
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser('sample', help='new clips from a trained model', description=cmd_sample.__doc__)
-    p.add_argument('--checkpoint', default='chorales', help="a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro') or a run folder")
+    p.add_argument('--checkpoint', default='chorales', help="a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro', 'jsb') or a run folder")
     from pianodiff.sampling import SAMPLERS
     p.add_argument('--sampler', default='pc', help=f"{', '.join(SAMPLERS)} (default: pc; heun-churn is the fast one)")
     p.add_argument('-n', type=int, default=4, help='number of clips (default: 4)')
@@ -259,7 +382,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('midi', help='a MIDI file')
     _add_roll_options(p); p.set_defaults(func=cmd_roll)
     p = sub.add_parser('evaluate', help='how close a model\'s clips are to real music', description=cmd_evaluate.__doc__)
-    p.add_argument('model', help="a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro') or a run folder")
+    p.add_argument('model', help="a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro', 'jsb') or a run folder")
     p.add_argument('--sampler', default='heun-churn', help=f"{', '.join(SAMPLERS)} (default: heun-churn)")
     p.add_argument('-n', type=int, default=64, help='clips to sample and evaluate (default: 64)')
     p.add_argument('--steps', type=int, default=None, help="sampler steps (default: the sampler's own)")
@@ -270,6 +393,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick checks)')
     p.add_argument('--out', default='out/evaluate', help='output folder (default: out/evaluate)')
     p.set_defaults(func=cmd_evaluate)
+    p = sub.add_parser('likelihood', help='negative log-likelihood bounds of MIDI files or a benchmark split, nats per frame', description=cmd_likelihood.__doc__)
+    p.add_argument('model', help="a bundled model ('jsb' for the JSB Chorales benchmark) or a run folder")
+    p.add_argument('paths', nargs='+', metavar='PATH', help='MIDI files, or a benchmark split as NAME:SPLIT (jsb:test, path/to/JSB_Chorales.mat:validation)')
+    p.add_argument('--levels', type=int, default=64, help='noise levels per piece in the bound (default: 64)')
+    p.add_argument('--window', type=int, default=None, help='score disjoint windows of this many frames (default: whole pieces)')
+    p.add_argument('--fs', type=float, default=None, help="frames per second for MIDI files (default: the model's; the jsb model: 1.5, a quarter note at 90 a minute)")
+    p.add_argument('--seed', type=int, default=0, help='random seed (default: 0)')
+    p.set_defaults(func=cmd_likelihood)
+    p = sub.add_parser('continue', help='continue a MIDI file with new music', description=cmd_continue.__doc__)
+    p.add_argument('midi', help='the MIDI file to continue'); p.add_argument('--seconds', type=float, default=30.0, help='seconds to add (default: 30)')
+    _add_inpaint_options(p); p.set_defaults(func=cmd_continue)
+    p = sub.add_parser('harmonize', help='write the voices below a melody', description=cmd_harmonize.__doc__)
+    p.add_argument('midi', help='a MIDI file whose top note in each frame is the melody')
+    _add_inpaint_options(p); p.set_defaults(func=cmd_harmonize)
+    p = sub.add_parser('inpaint', help='fill a span of a MIDI file anew', description=cmd_inpaint.__doc__)
+    p.add_argument('midi', help='the MIDI file')
+    p.add_argument('--from', dest='start', type=float, required=True, help='start of the span, seconds')
+    p.add_argument('--to', dest='stop', type=float, required=True, help='end of the span, seconds')
+    _add_inpaint_options(p); p.set_defaults(func=cmd_inpaint)
     from pianodiff.tune import tune_parser
     p = sub.add_parser('tune', help='hyperparameter search by cross-validation (Optuna, resumable)', description=cmd_tune.__doc__)
     tune_parser(p); p.set_defaults(func=cmd_tune)

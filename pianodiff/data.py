@@ -18,7 +18,7 @@ from torch.utils.data import DataLoader, Dataset
 from .roll import MidiReadError, RollConfig, cache_dir, load_midi, midi_from_bytes, midi_to_roll, split_clips
 
 # %% auto #0
-__all__ = ['PAPER', 'PAPER_FIRST_CLIP', 'PAPER_CODE', 'DEFAULT', 'PIANO', 'PRESETS', 'MAESTRO_V3_URL', 'MAESTRO_CSV',
+__all__ = ['PAPER', 'PAPER_FIRST_CLIP', 'PAPER_CODE', 'DEFAULT', 'PIANO', 'JSB', 'PRESETS', 'MAESTRO_V3_URL', 'MAESTRO_CSV',
            'MAESTRO_COLUMNS', 'SPLITS', 'CORPUS_VERSION', 'preset', 'DatasetError', 'download_maestro', 'find_csv',
            'read_maestro_csv', 'ClipDataset', 'dataset_name', 'load_maestro', 'content_key', 'drop_duplicates',
            'chorale_corpus', 'load_chorales', 'corpus_duplicates', 'maestro_archive', 'dataset_stats',
@@ -31,10 +31,12 @@ PAPER_FIRST_CLIP = replace(PAPER, clips_per_piece=1)  # the paper's code: the fi
 PAPER_CODE = replace(PAPER_FIRST_CLIP, highest_pitch=83)  # the paper's code as it runs: also 28 pitches (56..83), so that its 28 x 28 network fits
 DEFAULT = RollConfig(fs=8, lowest_pitch=36, highest_pitch=83, binary=True, min_note_frames=1, clip_frames=64, min_active=0.25)
 PIANO = replace(DEFAULT, lowest_pitch=21, highest_pitch=108)  # all 88 keys (A0..C8), sustain pedal applied: for MAESTRO
-PRESETS = {'paper': PAPER, 'paper-first-clip': PAPER_FIRST_CLIP, 'default': DEFAULT, 'paper-code': PAPER_CODE, 'piano': PIANO}
+JSB = RollConfig(fs=1.5, lowest_pitch=41, highest_pitch=96, binary=True, min_note_frames=1, clip_frames=32, clip_hop=1, min_active=0.0,
+                pedal_threshold=None)  # the JSB Chorales benchmark: a frame is a quarter note (90 a minute when played), MIDI 41..96 holds every note of its splits
+PRESETS = {'paper': PAPER, 'paper-first-clip': PAPER_FIRST_CLIP, 'default': DEFAULT, 'paper-code': PAPER_CODE, 'piano': PIANO, 'jsb': JSB}
 
 def preset(name: str | RollConfig) -> RollConfig:
-    "The preset called `name` ('paper', 'paper-first-clip', 'default', 'paper-code', 'piano'); a RollConfig is returned as it is."
+    "The preset called `name` ('paper', 'paper-first-clip', 'default', 'paper-code', 'piano', 'jsb'); a RollConfig is returned as it is."
     if isinstance(name, RollConfig): return name
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
     return PRESETS[name]

@@ -14,13 +14,14 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from .data import _fetch, _sha256
+from .data import ClipDataset, _fetch, _sha256, preset
+from .roll import split_clips
 from .sde import SDE, sigmas_of
 
 # %% auto #0
 __all__ = ['TCN_DATA_URL', 'POLYPHONIC', 'SPLIT_KEYS', 'LikelihoodResult', 'ode_likelihood', 'exact_times', 'dequantized_nll',
-           'variational_nll', 'polyphonic_dir', 'fetch_polyphonic', 'load_polyphonic', 'independent_keys_nll',
-           'markov_nll', 'nll_per_frame']
+           'variational_nll', 'polyphonic_dir', 'fetch_polyphonic', 'load_polyphonic', 'polyphonic_clips',
+           'polyphonic_name', 'independent_keys_nll', 'markov_nll', 'nll_per_frame']
 
 # %% ../nbs/08_likelihood.ipynb #80920c95
 class LikelihoodResult(NamedTuple):
@@ -237,6 +238,39 @@ def load_polyphonic(
         pieces.append(a.astype(np.uint8))
     return pieces
 
+# %% ../nbs/08_likelihood.ipynb #2cd56a50
+def polyphonic_clips(
+    pieces: list,  # arrays [frames, 88] of 0/1, key k = MIDI pitch 21 + k (from `load_polyphonic`)
+    cfg=None,  # a RollConfig or preset name (default: 'jsb'); its pitch range, clip_frames, clip_hop and min_active are used
+    split: str | None = None,  # recorded on the dataset
+    name: str = 'piece',  # how pieces are named in errors and in the dataset's piece list
+):
+    "Pieces of a benchmark as a `ClipDataset` of one-channel clips [1, pitches, clip_frames], windows every `cfg.hop` frames."
+    cfg = preset(cfg or 'jsb')
+    if cfg.onsets: raise ValueError('the benchmark rolls mark no note starts (a held note and a repeated one look alike): use a RollConfig with onsets=False')
+    lo_key, hi_key = cfg.lowest_pitch - 21, cfg.highest_pitch - 21
+    if lo_key < 0 or hi_key > 87: raise ValueError(f'the pitch range {cfg.lowest_pitch}..{cfg.highest_pitch} goes beyond the 88 keys (21..108) of the benchmark rolls')
+    clips, index, rows = [], [], []
+    for i, piece in enumerate(pieces):
+        a = np.asarray(piece)
+        if a.ndim != 2 or a.shape[1] != 88: raise ValueError(f'{name} {i} is not a [frames, 88] array (shape {a.shape})')
+        outside = sorted({int(k) + 21 for k in np.nonzero(a.any(0))[0] if not lo_key <= k <= hi_key})
+        if outside:
+            raise ValueError(f'{name} {i} sounds MIDI pitches {outside}, outside {cfg.lowest_pitch}..{cfg.highest_pitch}: widen the RollConfig\'s pitch range')
+        c = split_clips(torch.from_numpy(a[:, lo_key:hi_key + 1].T.astype(np.float32)), cfg)
+        clips.append(c); index.append(torch.full((len(c),), i)); rows.append({'canonical_title': f'{name} {i}', 'split': split, 'frames': len(a)})
+    empty = torch.zeros(0, cfg.n_pitches, cfg.clip_frames)
+    return ClipDataset(torch.cat(clips) if clips else empty, torch.cat(index) if index else torch.zeros(0, dtype=torch.long), rows, cfg, split=split)
+
+def polyphonic_name(
+    name_or_path: str | Path,  # a benchmark's name or a path to its .mat file
+) -> str:
+    "What a model trained on a benchmark records as its data: the benchmark's name ('jsb', ...), also for a path to a file with its recorded checksum; else the file's stem."
+    if str(name_or_path) in POLYPHONIC: return str(name_or_path)
+    path = Path(name_or_path)
+    digest = _sha256(path) if path.is_file() else None
+    return next((k for k, (_, known, _) in POLYPHONIC.items() if known and known == digest), path.stem)
+
 # %% ../nbs/08_likelihood.ipynb #68bdc5aa
 def independent_keys_nll(train: list[np.ndarray], pieces: list[np.ndarray], skip_first: bool = True) -> float:
     "Nats per frame of `pieces` when each key sounds independently with its training frequency (add-one smoothing)."
@@ -262,9 +296,12 @@ def nll_per_frame(
     seed: int = 0,  # fixes the noise
     eps: float = 1e-3,  # sigma_0 = sigma(eps), where the decoder reads the roll
     progress: bool = False,  # one line per piece
+    window: int | None = None,  # None: each piece whole; a number: disjoint windows of that many frames (the last shorter), each scored alone
 ) -> float:
     "The variational upper bound on the negative log-likelihood of `pieces` (a Monte Carlo estimate), in nats per frame over all their frames."
     cfg, model = pretrained.roll_cfg, pretrained.model
+    if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
+        raise ValueError(f'window must be a whole number of frames >= 1, or None for whole pieces; got {window!r}')
     if pretrained.shape[0] != 1:
         raise ValueError(f'this model has {pretrained.shape[0]} channels (a roll and its onsets): the benchmark scores one-channel rolls; '
                          'use a model trained without --onsets')
@@ -279,7 +316,9 @@ def nll_per_frame(
             raise ValueError(f'piece {i} sounds MIDI pitches {outside}, outside the model\'s range {cfg.lowest_pitch}..{cfg.highest_pitch}: '
                              'train a model whose preset covers them')
         roll = torch.from_numpy(a[:, lo_key:hi_key + 1].T.astype(np.float64))[None, None]
-        bound = variational_nll(model, pretrained.sde, roll, (-1.0, 1.0) if centered else (0.0, 1.0), levels=levels, eps=eps, seed=seed + i)
+        parts = [roll] if window is None else list(roll.split(window, dim=-1))
+        bound = sum(variational_nll(model, pretrained.sde, part, (-1.0, 1.0) if centered else (0.0, 1.0), levels=levels, eps=eps,
+                                    seed=seed + i + 1_000_003 * k) for k, part in enumerate(parts))
         total, frames = total + bound.item(), frames + a.shape[0]
         if progress: print(f'piece {i}: {a.shape[0]} frames, {bound.item() / a.shape[0]:.3f} nats per frame', flush=True)
     if not frames: raise ValueError('no pieces to score')

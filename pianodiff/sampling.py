@@ -16,8 +16,9 @@ import torch
 from .sde import SDE, VPSDE, sigmas_of, times_of
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'SampleResult', 'sample_em', 'sample_pc', 'sample_ode', 'karras_sigmas', 'karras_times', 'log_snr_times',
-           'denoiser', 'sample_heun', 'sample_dpmpp_2m', 'clip_denoised', 'sample', 'to_rolls', 'to_onsets']
+__all__ = ['SAMPLERS', 'SampleResult', 'em_step', 'sample_em', 'pc_step', 'sample_pc', 'sample_ode', 'karras_sigmas',
+           'karras_times', 'log_snr_times', 'denoiser', 'heun_step', 'sample_heun', 'sample_dpmpp_2m', 'clip_denoised',
+           'sample', 'to_rolls', 'to_onsets']
 
 # %% ../nbs/06_sampling.ipynb #aaa82780
 @dataclass
@@ -76,6 +77,12 @@ def _drive(
     return SampleResult(state, run.score.n, time.perf_counter() - began, name)
 
 # %% ../nbs/06_sampling.ipynb #315cb7e0
+def em_step(run, x: torch.Tensor, t: torch.Tensor, dt: float, last: bool = False) -> torch.Tensor:
+    "One Euler-Maruyama step of the reverse SDE from time t to t - dt; the last step adds no noise."
+    drift, diffusion = run.reverse.sde(x, t.expand(len(x)))
+    x_mean = x - drift * dt
+    return x_mean if last else x_mean + diffusion.reshape(-1, *[1] * (x.ndim - 1)) * math.sqrt(dt) * _noise(x, run.g)
+
 @torch.inference_mode()
 def sample_em(
     score_fn,  # score_fn(x, t) -> score; e.g. a trained UNet
@@ -91,15 +98,25 @@ def sample_em(
 ) -> SampleResult:
     "Euler-Maruyama on the reverse-time SDE."
     ts, dt = torch.linspace(sde.T, eps, steps, device=device), (sde.T - eps) / steps
-    def step(i, x, run):
-        drift, diffusion = run.reverse.sde(x, ts[i].expand(len(x)))
-        x_mean = x - drift * dt
-        return x_mean + diffusion.reshape(-1, *[1] * (x.ndim - 1)) * math.sqrt(dt) * _noise(x, run.g) if i < steps - 1 else x_mean
+    def step(i, x, run): return em_step(run, x, ts[i], dt, last=i == steps - 1)
     return _drive('em', 'Euler-Maruyama', score_fn, sde, shape, steps, step, eps, seed, generator, device, progress, callback,
                   report=lambda i, x: (ts[i], x))
 
 
 # %% ../nbs/06_sampling.ipynb #a8a029b5
+def pc_step(run, sde: SDE, x: torch.Tensor, t: torch.Tensor, snr: float, corrector_steps: int, last: bool = False) -> torch.Tensor:
+    "One Predictor-Corrector step at time t: Langevin corrector steps, then the reverse-diffusion predictor (its step: T / N of the run's SDE)."
+    tb = t.expand(len(x))
+    for _ in range(corrector_steps):
+        grad = run.score(x, tb)
+        z = _noise(x, run.g)
+        alpha = (1 - sde.beta(tb) / sde.N).reshape(-1, *[1] * (x.ndim - 1)) if isinstance(sde, VPSDE) else 1.0
+        delta = 2 * alpha * (snr * z.flatten(1).norm(dim=1).mean() / grad.flatten(1).norm(dim=1).mean()) ** 2
+        x = x + delta * grad + torch.sqrt(2 * delta) * z
+    f, G = run.reverse.discretize(x, tb)
+    x_mean = x - f
+    return x_mean if last else x_mean + G.reshape(-1, *[1] * (x.ndim - 1)) * _noise(x, run.g)
+
 @torch.inference_mode()
 def sample_pc(
     score_fn,  # score_fn(x, t) -> score
@@ -114,17 +131,7 @@ def sample_pc(
     "Predictor-Corrector: reverse-diffusion predictor and Langevin corrector."
     ts = torch.linspace(sde.T, eps, steps, device=device)
     stepped = copy.copy(sde); stepped.N = steps  # the predictor's step is T / N: a copy, so the caller's SDE is never changed
-    def step(i, x, run):
-        tb = ts[i].expand(len(x))
-        for _ in range(corrector_steps):
-            grad = run.score(x, tb)
-            z = _noise(x, run.g)
-            alpha = (1 - sde.beta(tb) / sde.N).reshape(-1, *[1] * (x.ndim - 1)) if isinstance(sde, VPSDE) else 1.0
-            delta = 2 * alpha * (snr * z.flatten(1).norm(dim=1).mean() / grad.flatten(1).norm(dim=1).mean()) ** 2
-            x = x + delta * grad + torch.sqrt(2 * delta) * z
-        f, G = run.reverse.discretize(x, tb)
-        x_mean = x - f
-        return x_mean + G.reshape(-1, *[1] * (x.ndim - 1)) * _noise(x, run.g) if i < steps - 1 else x_mean
+    def step(i, x, run): return pc_step(run, sde, x, ts[i], snr, corrector_steps, last=i == steps - 1)
     return _drive('pc', 'Predictor-Corrector', score_fn, sde, shape, steps, step, eps, seed, generator, device, progress, callback,
                   report=lambda i, x: (ts[i], x), stepped=stepped)
 
@@ -201,6 +208,16 @@ def _on_levels(sde: SDE, steps, eps: float, rho: float, device):
         return t, y if i == len(sigmas) - 1 else mu * y
     return sigmas, start, report
 
+def heun_step(run, y: torch.Tensor, sigma: float, nxt: float, churn: float = 0.0, ceiling: float = math.inf) -> torch.Tensor:
+    "One Heun step of the probability-flow ODE in sigma, from level `sigma` to `nxt`; with `churn`, first lifted to (1 + churn) sigma (at most `ceiling`) by fresh noise."
+    if churn:                                              # back up to a higher level with fresh noise
+        lifted = min((1 + churn) * sigma, ceiling)
+        y = y + math.sqrt(lifted ** 2 - sigma ** 2) * _noise(y, run.g)
+        sigma = lifted
+    slope = (y - run.D(y, sigma)) / sigma                  # dy / dsigma
+    y_euler = y + (nxt - sigma) * slope
+    return y + (nxt - sigma) * (slope + (y_euler - run.D(y_euler, nxt)) / nxt) / 2
+
 @torch.inference_mode()
 def sample_heun(
     score_fn,  # score_fn(x, t) -> score
@@ -216,16 +233,8 @@ def sample_heun(
     if churn < 0: raise ValueError(f'churn must be >= 0, got {churn}')
     sigmas, start, report = _on_levels(sde, steps, eps, rho, device)
     def step(i, y, run):
-        sigma = sigmas[i]
-        if i == steps - 1: return run.D(y, sigma)             # the last level: the denoised estimate, no noise
-        if churn:                                              # back up to a higher level with fresh noise
-            lifted = min((1 + churn) * sigma, sigmas[0])
-            y = y + math.sqrt(lifted ** 2 - sigma ** 2) * _noise(y, run.g)
-            sigma = lifted
-        nxt = sigmas[i + 1]
-        slope = (y - run.D(y, sigma)) / sigma                  # dy / dsigma
-        y_euler = y + (nxt - sigma) * slope
-        return y + (nxt - sigma) * (slope + (y_euler - run.D(y_euler, nxt)) / nxt) / 2
+        if i == steps - 1: return run.D(y, sigmas[i])          # the last level: the denoised estimate, no noise
+        return heun_step(run, y, sigmas[i], sigmas[i + 1], churn, ceiling=sigmas[0])
     return _drive('heun-churn' if churn else 'heun', 'Heun' + (f', churn {churn:g}' if churn else ''), score_fn, sde, shape, steps, step,
                   eps, seed, generator, device, progress, callback, start=start, report=report)
 

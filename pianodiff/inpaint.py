@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from .data import from_model_space, to_model_space
-from .sampling import SampleResult, _Run, _bar, _noise, _prior, clip_denoised, em_step, heun_step, karras_sigmas, pc_step
+from .sampling import SAMPLERS, SampleResult, _Run, _bar, _noise, _prior, clip_denoised, em_step, heun_step, karras_sigmas, pc_step
 from .sde import SDE
 
 # %% auto #0
@@ -22,7 +22,7 @@ __all__ = ['INPAINT_SAMPLERS', 'inpaint_sample', 'inpaint', 'span_mask', 'pitch_
            'markov_fill']
 
 # %% ../nbs/09_inpainting.ipynb #eb7603b5
-INPAINT_SAMPLERS = {'em': {'steps': 1000}, 'pc': {'steps': 500}, 'heun': {'steps': 25}, 'heun-churn': {'steps': 25, 'churn': 1.75}}
+INPAINT_SAMPLERS = {k: SAMPLERS[k][1] for k in ('em', 'pc', 'heun', 'heun-churn')}   # each sampler's own defaults (steps, the chosen churn)
 
 def _check_known(x0: torch.Tensor, known) -> torch.Tensor:
     known = torch.as_tensor(known, dtype=torch.bool, device=x0.device)
@@ -171,8 +171,8 @@ def continue_roll(
     if not 0 <= context < width: raise ValueError(f'context must be between 0 and {width - 1} frames (the clip is {width}), got {context}')
     beat = getattr(pretrained.model.cfg, 'beat_frames', None) or 1
     given, batched = _as_model_roll(pretrained, roll)
-    out = given[0] if not batched else None
     if batched: raise ValueError('continue_roll continues one roll at a time: pass [pitches, frames]')
+    out = given[0]
     goal, k = out.shape[-1] + frames, 0
     while out.shape[-1] < goal:
         start = max(0, out.shape[-1] - context)

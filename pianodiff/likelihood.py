@@ -239,25 +239,28 @@ def load_polyphonic(
     return pieces
 
 # %% ../nbs/08_likelihood.ipynb #2cd56a50
+def _piece_keys(a: np.ndarray, cfg, what: str, fix: str) -> np.ndarray:
+    "A benchmark piece [frames, 88] as a roll [pitches, frames] of `cfg`'s keys; refused (naming `what` and the `fix`) if a note sounds outside them."
+    if a.ndim != 2 or a.shape[1] != 88: raise ValueError(f'{what} is not a [frames, 88] array (shape {a.shape})')
+    lo_key, hi_key = cfg.lowest_pitch - 21, cfg.highest_pitch - 21
+    outside = sorted({int(k) + 21 for k in np.nonzero(a.any(0))[0] if not lo_key <= k <= hi_key})
+    if outside: raise ValueError(f'{what} sounds MIDI pitches {outside}, outside {cfg.lowest_pitch}..{cfg.highest_pitch}: {fix}')
+    return a[:, lo_key:hi_key + 1].T
+
 def polyphonic_clips(
     pieces: list,  # arrays [frames, 88] of 0/1, key k = MIDI pitch 21 + k (from `load_polyphonic`)
     cfg=None,  # a RollConfig or preset name (default: 'jsb'); its pitch range, clip_frames, clip_hop and min_active are used
     split: str | None = None,  # recorded on the dataset
     name: str = 'piece',  # how pieces are named in errors and in the dataset's piece list
 ):
-    "Pieces of a benchmark as a `ClipDataset` of one-channel clips [1, pitches, clip_frames], windows every `cfg.hop` frames."
+    "Pieces of a benchmark as a `ClipDataset` of one-channel clips [1, pitches, clip_frames], a window starting every `cfg.clip_hop` frames."
     cfg = preset(cfg or 'jsb')
     if cfg.onsets: raise ValueError('the benchmark rolls mark no note starts (a held note and a repeated one look alike): use a RollConfig with onsets=False')
-    lo_key, hi_key = cfg.lowest_pitch - 21, cfg.highest_pitch - 21
-    if lo_key < 0 or hi_key > 87: raise ValueError(f'the pitch range {cfg.lowest_pitch}..{cfg.highest_pitch} goes beyond the 88 keys (21..108) of the benchmark rolls')
+    if cfg.lowest_pitch < 21 or cfg.highest_pitch > 108: raise ValueError(f'the pitch range {cfg.lowest_pitch}..{cfg.highest_pitch} goes beyond the 88 keys (21..108) of the benchmark rolls')
     clips, index, rows = [], [], []
     for i, piece in enumerate(pieces):
         a = np.asarray(piece)
-        if a.ndim != 2 or a.shape[1] != 88: raise ValueError(f'{name} {i} is not a [frames, 88] array (shape {a.shape})')
-        outside = sorted({int(k) + 21 for k in np.nonzero(a.any(0))[0] if not lo_key <= k <= hi_key})
-        if outside:
-            raise ValueError(f'{name} {i} sounds MIDI pitches {outside}, outside {cfg.lowest_pitch}..{cfg.highest_pitch}: widen the RollConfig\'s pitch range')
-        c = split_clips(torch.from_numpy(a[:, lo_key:hi_key + 1].T.astype(np.float32)), cfg)
+        c = split_clips(torch.from_numpy(_piece_keys(a, cfg, f'{name} {i}', "widen the RollConfig's pitch range").astype(np.float32)), cfg)
         clips.append(c); index.append(torch.full((len(c),), i)); rows.append({'canonical_title': f'{name} {i}', 'split': split, 'frames': len(a)})
     empty = torch.zeros(0, cfg.n_pitches, cfg.clip_frames)
     return ClipDataset(torch.cat(clips) if clips else empty, torch.cat(index) if index else torch.zeros(0, dtype=torch.long), rows, cfg, split=split)
@@ -305,17 +308,11 @@ def nll_per_frame(
     if pretrained.shape[0] != 1:
         raise ValueError(f'this model has {pretrained.shape[0]} channels (a roll and its onsets): the benchmark scores one-channel rolls; '
                          'use a model trained without --onsets')
-    lo_key, hi_key = cfg.lowest_pitch - 21, cfg.highest_pitch - 21
     centered = pretrained.config['train'].get('centered', True)
     total, frames = 0.0, 0
     for i, piece in enumerate(pieces):
         a = np.asarray(piece)
-        if a.ndim != 2 or a.shape[1] != 88: raise ValueError(f'piece {i} is not a [frames, 88] array (shape {a.shape})')
-        outside = sorted({int(k) + 21 for k in np.nonzero(a.any(0))[0] if not lo_key <= k <= hi_key})
-        if outside:
-            raise ValueError(f'piece {i} sounds MIDI pitches {outside}, outside the model\'s range {cfg.lowest_pitch}..{cfg.highest_pitch}: '
-                             'train a model whose preset covers them')
-        roll = torch.from_numpy(a[:, lo_key:hi_key + 1].T.astype(np.float64))[None, None]
+        roll = torch.from_numpy(_piece_keys(a, cfg, f'piece {i}', 'train a model whose preset covers them').astype(np.float64))[None, None]
         parts = [roll] if window is None else list(roll.split(window, dim=-1))
         bound = sum(variational_nll(model, pretrained.sde, part, (-1.0, 1.0) if centered else (0.0, 1.0), levels=levels, eps=eps,
                                     seed=seed + i + 1_000_003 * k) for k, part in enumerate(parts))

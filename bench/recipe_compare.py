@@ -1,6 +1,6 @@
 """Before and after: trained models compared on the validation split, against issue 11's targets.
 
-    .venv/bin/python bench/recipe_compare.py before=runs/old after=chorales   # about 26 minutes per model on 2 CPU cores (the ODE: 16)
+    .venv/bin/python bench/recipe_compare.py before=runs/old after=chorales   # 11 to 26 minutes per model on 2 CPU cores, by machine (the ODE: 6 to 16)
     .venv/bin/python bench/recipe_compare.py --test after=chorales             # once, at the end: the test split
     .venv/bin/python bench/recipe_compare.py --smoke chorales                  # a minute: 4 clips, in /tmp/recipe_compare_smoke
     .venv/bin/python bench/recipe_compare.py --rhythm-only edm=runs/old        # 4 minutes: add the rhythm diagnostics to a stored model
@@ -18,7 +18,7 @@ bench/RESULTS.md. The targets (issue 11), each reported as met or not:
 
 - mean OA of the fast sampler at <= 50 NFE (heun-churn) >= 0.80;
 - the deterministic samplers (ode, heun) within 0.05 mean OA of the stochastic one (heun-churn);
-- at <= 20 NFE (dpmpp-2m) within 0.05 mean OA of the 49-NFE result;
+- at <= 20 NFE (dpmpp-2m at 15, dpmpp-2m-sde at 20; met when either is) within 0.05 mean OA of the 49-NFE result;
 - rhythmic regularity: the fast sampler's OA on that statistic within the interval of the real-vs-real row.
 
 Each entry also records `strikes`: per set, the onsets per clip and the share of onsets that strike a pitch already
@@ -38,8 +38,8 @@ from pianodiff.tune import denoising_loss
 
 HERE = Path(__file__).parent
 SEED, N = 200, 128
-SAMPLERS = ('heun-churn', 'heun', 'dpmpp-2m', 'ode')
-TEST_SAMPLERS = ('heun-churn', 'heun', 'dpmpp-2m')   # the final table: the ODE's 128 clips would double its cost
+SAMPLERS = ('heun-churn', 'heun', 'dpmpp-2m', 'dpmpp-2m-sde', 'ode')
+TEST_SAMPLERS = ('heun-churn', 'heun', 'dpmpp-2m', 'dpmpp-2m-sde')   # the final table: the ODE's 128 clips would double its cost
 FAST_ONLY = False
 
 
@@ -53,8 +53,12 @@ def targets(rows: dict) -> dict:
     if deterministic:
         out['deterministic within 0.05'] = {'value': {k: oa[k] - oa['heun-churn'] for k in deterministic},
                                             'met': all(abs(oa[k] - oa['heun-churn']) <= 0.05 for k in deterministic)}
-    if 'dpmpp-2m' in oa:
+    few = [k for k in ('dpmpp-2m', 'dpmpp-2m-sde') if k in oa]   # the samplers at <= 20 NFE (15 and 20); entries before the SDE form had one
+    if few == ['dpmpp-2m']:
         out['<= 20 NFE within 0.05'] = {'value': oa['dpmpp-2m'] - oa['heun-churn'], 'met': abs(oa['dpmpp-2m'] - oa['heun-churn']) <= 0.05}
+    elif few:   # met when one of them is within 0.05: the target asks for a sampler at that budget
+        out['<= 20 NFE within 0.05'] = {'value': {k: oa[k] - oa['heun-churn'] for k in few},
+                                        'met': any(abs(oa[k] - oa['heun-churn']) <= 0.05 for k in few)}
     out['rhythm within real spread'] = {'value': [beat, lo, hi], 'met': lo <= beat}
     return out
 

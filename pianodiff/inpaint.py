@@ -45,7 +45,7 @@ def inpaint_sample(
     sampler: str = 'heun-churn',  # 'em', 'pc', 'heun' or 'heun-churn'
     steps: int | None = None,  # the sampler's steps (default: its own)
     resample: int = 1,  # RePaint: each step is taken this many times, diffused back in between (1: replacement only)
-    churn: float | None = None,  # for 'heun-churn' (default 1.75)
+    churn: float | None = None,  # for 'heun-churn' (default: the fast sampler's, `SAMPLERS['heun-churn']`)
     snr: float = 0.16, corrector_steps: int = 1,  # for 'pc'
     eps: float = 1e-3,  # last time
     seed: int = 0, device='cpu', progress: bool = False,

@@ -442,7 +442,9 @@ def model_card(
              + f"; SDE {config['sde']['type']} (" + ', '.join(f'{k}={v}' for k, v in config['sde'].items() if k != 'type') + ').', '',
              '## Training', '',
              f"Weighting {t['weighting']}, noise levels {t['noise']}, batch {t['batch_size']}, learning rate {t['lr']:g}"
-             + (f", cooldown over the last {t['cooldown_epochs']} epochs" if t.get('cooldown_epochs') else '') + f", EMA decay {t['ema_decay']}, seed {t['seed']}."]
+             + (f", cooldown over the last {t['cooldown_epochs']} epochs" if t.get('cooldown_epochs') else '') + f", EMA decay {t['ema_decay']}, seed {t['seed']}"
+             + (f"; the validation loss read {t['max_val_clips']} of the {d.get('val_clips')} validation clips, evenly spaced"
+                if t.get('max_val_clips') and t['max_val_clips'] < (d.get('val_clips') or 0) else '') + '.']
     if info:
         lines += ['', f"Command: `{info['command']}`", '', f"Wall time {info['wall_seconds'] / 60:.0f} min on {info['machine']}."
                   + (f" {info['note']}" if info.get('note') else '')]

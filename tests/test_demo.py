@@ -80,16 +80,16 @@ def test_demo_is_the_fast_sampler(demo_out):
     assert not any((demo_out[0] / f'{s}_1.mid').exists() for s in ('em', 'pc', 'ode'))
 
 
-@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m'])
+@pytest.mark.parametrize('sampler', ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m', 'dpmpp-2m-sde'])
 def test_demo_all_samplers_are_written_and_playable(all_samplers_out, sampler):
     check_samples(all_samplers_out, sampler, 1)
 
 
 def test_demo_all_samplers_summary(all_samplers_out):
     rows = summary_rows(all_samplers_out)
-    assert list(rows) == ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m']
+    assert list(rows) == ['em', 'pc', 'ode', 'heun', 'heun-churn', 'dpmpp-2m', 'dpmpp-2m-sde']
     nfe = {k: int(r[3]) for k, r in rows.items()}
-    assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['heun-churn'] == 49 and nfe['dpmpp-2m'] == 15 and nfe['ode'] > 10
+    assert nfe['em'] == 1000 and nfe['pc'] == 1000 and nfe['heun'] == 49 and nfe['heun-churn'] == 49 and nfe['dpmpp-2m'] == 15 and nfe['dpmpp-2m-sde'] == 20 and nfe['ode'] > 10
     seconds = {k: float(r[4]) for k, r in rows.items()}
     assert all(s > 0 for s in seconds.values()), seconds
     density = {k: [float(r[j].strip(' %')) / 100 for j in (5, 6)] for k, r in rows.items()}

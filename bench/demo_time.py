@@ -30,7 +30,7 @@ def main():
     body = (f"Machine: {result['machine']}. `python bench/demo_time.py`: `make demo` with the venv in place (the fast sampler, "
             f"4 clips, and the reference chorale), three runs: {', '.join(f'{s:.1f}' for s in make)} s (median {sorted(make)[1]:.1f} s; "
             f"target under 30 s: {'met' if sorted(make)[1] < 30 else 'not met'}). `pianodiff demo --all-samplers` (2 clips by each of "
-            f"the six samplers): {every:.0f} s.")
+            f"every sampler): {every:.0f} s.")
     write_section('make demo', f"make demo ({result['date']})\n\n{body}")
     print(body)
 

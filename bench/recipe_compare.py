@@ -55,7 +55,7 @@ def targets(rows: dict) -> dict:
                                             'met': all(abs(oa[k] - oa['heun-churn']) <= 0.05 for k in deterministic)}
     few = [k for k in ('dpmpp-2m', 'dpmpp-2m-sde') if k in oa]   # the samplers at <= 20 NFE (15 and 20); entries before the SDE form had one
     if few == ['dpmpp-2m']:
-        out['<= 20 NFE within 0.05'] = {'value': oa['dpmpp-2m'] - oa['heun-churn'], 'met': abs(oa['dpmpp-2m'] - oa['heun-churn']) <= 0.05}
+        out['<= 20 NFE within 0.05'] = {'value': oa['dpmpp-2m'] - oa['heun-churn'], 'met': oa['dpmpp-2m'] - oa['heun-churn'] >= -0.05}
     elif few:   # met when one of them is no more than 0.05 below: the target asks for a sampler at that budget
         out['<= 20 NFE within 0.05'] = {'value': {k: oa[k] - oa['heun-churn'] for k in few},
                                         'met': any(oa[k] - oa['heun-churn'] >= -0.05 for k in few)}   # no worse by more than 0.05 (better is fine)

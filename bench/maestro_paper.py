@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/maestro_paper.py           # about 80 min on 2 CPU cores: three trainings (each resumes if stopped), then sampling
     .venv/bin/python bench/maestro_paper.py --smoke   # five minutes: tiny runs and 4 clips, everything in /tmp/maestro_paper_smoke
+    .venv/bin/python bench/maestro_paper.py --networks  # about 50 min: only the two networks at equal cost (trained again
+                                                        # unless their run folders exist), N_NETWORKS clips each; the rest of the JSON kept
     .venv/bin/python bench/maestro_paper.py --report  # rewrite its section of bench/RESULTS.md from the stored JSON
 
 Needs MAESTRO v3: ../shared/maestro/maestro-v3.0.0-midi.zip, or the archive or folder named by $PIANODIFF_MAESTRO.
@@ -17,10 +19,12 @@ Three trainings on MAESTRO's training split, the validation split for the valida
    protocol on the paper code's own rolls (preset `paper-code`: pitches 56..83, the only shape ScoreNet takes) for
    the same wall-clock budget of BUDGET_MINUTES minutes (no epoch starts after it; the patience is the run's length).
 
-Then N clips (seed 100, used for no choice) from each model with each of the paper's samplers (EM, PC, the ODE) at
+Then N clips (N_NETWORKS for the two networks; seed 100, used for no choice) from each model with each of the paper's samplers (EM, PC, the ODE) at
 their defaults, cut into binary rolls by the midpoint rule (nothing tuned), each set judged by the evaluation
 chapter's `evaluation_table` against the validation clips (mean OA with bootstrap intervals, the real-vs-real and
-baseline rows, memorisation against the training clips) and by `border_activity`. The paper's published samples
+baseline rows, memorisation against the training clips) and by `border_activity`. The two networks are compared by
+`mean_oa_difference` per sampler: the U-Net's mean OA minus ScoreNet's, with a bootstrap interval that resamples the
+clips of both sets and of the shared validation reference; "clearly better" means that interval lies above zero. The paper's published samples
 (../shared/anchors, 12 per sampler) are judged the same way against the validation clips of `paper-code`. The test
 split is not touched."""
 import datetime, json, os, shlex, sys, time
@@ -31,13 +35,13 @@ import torch
 
 from _results import machine, sampled_rolls, write_section
 from pianodiff.data import load_maestro
-from pianodiff.evaluate import border_activity, eval_config, evaluation_table, format_table, to_json
+from pianodiff.evaluate import border_activity, eval_config, evaluation_table, format_table, mean_oa_difference, to_json
 from pianodiff.train import load_pretrained, train_from_args, train_parser
 from pianodiff.unet import benchmark_unet
 
 HERE = Path(__file__).parent
 SHARED = HERE.parent.parent / 'shared'
-SEED, N, BUDGET_MINUTES = 100, 32, 8.0
+SEED, N, N_NETWORKS, BUDGET_MINUTES = 100, 32, 128, 8.0
 SAMPLERS = ('em', 'pc', 'ode')
 KEEP = ('n', 'n_reference', 'mean_oa', 'mean_oa_ci', 'oa', 'means', 'borders', 'exact_copies', 'near_copies')
 PROTOCOL = '--sde tutorial-ve --uncentered --no-augment --lr 1e-4 --warmup-steps 0 --batch-size 32'
@@ -81,13 +85,14 @@ def slim(row: dict) -> dict:
     return to_json(out)
 
 
-def judge(model, data: Path, n: int, name: str, smoke: bool) -> dict:
-    "Samples of `model` with the paper's samplers, judged against the validation clips of its preset."
+def judge(model, data: Path, n: int, name: str, smoke: bool, keep: dict | None = None) -> dict:
+    "Samples of `model` with the paper's samplers, judged against the validation clips of its preset (the rolls and the clips put in `keep` when given)."
     limit = 24 if smoke else None
     val = load_maestro(data, 'validation', model.roll_cfg, limit=limit, progress=False).clips.numpy()
     train = load_maestro(data, 'train', model.roll_cfg, limit=limit, progress=False).clips.numpy()
     sets, cost = sampled_rolls(model, SAMPLERS, n, SEED, name)
     rows = evaluation_table(sets, val, train, eval_config(model.roll_cfg), n_reference_rows=n)
+    if keep is not None: keep.update(sets=sets, validation=val, cfg=eval_config(model.roll_cfg))
     return {'cost': cost, 'rows': {k: slim(v) for k, v in rows.items()}, 'table': format_table(rows),
             'validation_borders': border_activity(val), 'validation_density': float(val.mean()),
             'examples': {s: sets[s][:4].astype(int).tolist() for s in SAMPLERS},   # Figure 6: four clips per sampler
@@ -119,36 +124,53 @@ def anchors(data: Path, smoke: bool) -> dict | None:
             'examples': {k: v[:4].astype(int).tolist() for k, v in sets.items()}}
 
 
-def main(smoke: bool = False):
+def compare(kept: dict) -> dict:
+    "Per sampler, the U-Net's mean OA minus ScoreNet's against the same validation clips, with its bootstrap interval."
+    return {x: mean_oa_difference(kept['unet']['sets'][x], kept['scorenet']['sets'][x], kept['unet']['validation'], kept['unet']['cfg'])
+            for x in SAMPLERS}
+
+
+def main(smoke: bool = False, networks: bool = False):
     torch.set_num_threads(2)
     t0 = time.perf_counter()
     data = archive()
     out = Path('/tmp/maestro_paper_smoke') if smoke else HERE.parent / 'runs'
     dest = out if smoke else HERE
     out.mkdir(parents=True, exist_ok=True)
-    n = 4 if smoke else N
+    n, n_networks = (4, 8) if smoke else (N, N_NETWORKS)
     commands = runs(data, out, smoke)
+    if networks: commands = {k: commands[k] for k in ('scorenet', 'unet')}
     folders = {k: run_training(c) for k, c in commands.items()}   # one at a time: two torch jobs on 2 cores slow each other tenfold
-    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'split': 'validation', 'budget_minutes': 0.05 if smoke else BUDGET_MINUTES,
-              'runs': {k: describe(f, commands[k].replace(str(data), 'MAESTRO.zip')) for k, f in folders.items()}, 'samples': {}}
+    if networks:   # the stored result, with the two networks' entries replaced
+        result = json.loads((dest / 'maestro_paper.json').read_text())
+        result.update(date_networks=str(datetime.date.today()), machine=machine())
+    else:
+        result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'split': 'validation',
+                  'budget_minutes': 0.05 if smoke else BUDGET_MINUTES, 'runs': {}, 'samples': {}}
+    result['n_networks'] = n_networks
+    kept = {}
     for k, f in folders.items():
-        result['samples'][k] = judge(load_pretrained(f), data, n, k, smoke)
-    result['anchors'] = anchors(data, smoke)
-    result['seconds'] = time.perf_counter() - t0
+        result['runs'][k] = describe(f, commands[k].replace(str(data), 'MAESTRO.zip'))
+        kept[k] = {}
+        result['samples'][k] = judge(load_pretrained(f), data, n_networks if k in ('scorenet', 'unet') else n, k, smoke, kept[k])
+    result['comparison'] = to_json(compare(kept))
+    if not networks: result['anchors'] = anchors(data, smoke)
+    result['seconds' + ('_networks' if networks else '')] = time.perf_counter() - t0
     (dest / 'maestro_paper.json').write_text(json.dumps(result, indent=1))
-    if smoke: print(json.dumps({k: v['rows'] for k, v in result['samples'].items()})[:2000]); return
+    if smoke: print(json.dumps({k: v['rows'] for k, v in result['samples'].items()})[:2000], json.dumps(result['comparison'])); return
     report(result)
 
 
-def verdict(r: dict, s: dict) -> str:
-    "Is the U-Net clearly better than ScoreNet at equal wall time? In validation loss, and in each sampler's mean OA (intervals apart)."
+def verdict(r: dict, s: dict, c: dict) -> str:
+    "Is the U-Net clearly better than ScoreNet at equal wall time? In validation loss, and in each sampler's mean OA (the interval of the difference above zero)."
     loss = r['unet']['best_val_loss_ema'] < r['scorenet']['best_val_loss_ema']
-    apart = [x for x in SAMPLERS if s['unet']['rows'][x]['mean_oa_ci'][0] > s['scorenet']['rows'][x]['mean_oa_ci'][1]]
-    ahead = [x for x in SAMPLERS if s['unet']['rows'][x]['mean_oa'] > s['scorenet']['rows'][x]['mean_oa']]
+    clear = [x for x in SAMPLERS if c[x]['difference_ci'][0] > 0]
+    worse = [x for x in SAMPLERS if c[x]['difference_ci'][1] < 0]
+    diffs = '; '.join(f"{x.upper()} {c[x]['difference']:+.3f} [{c[x]['difference_ci'][0]:+.3f}, {c[x]['difference_ci'][1]:+.3f}]" for x in SAMPLERS)
     return (f"At equal wall time the U-Net's validation loss (same loss, same SDE, same clips) is {'lower' if loss else 'not lower'} "
-            f"({r['unet']['best_val_loss_ema']:.4f} against {r['scorenet']['best_val_loss_ema']:.4f}); its mean OA is ahead with "
-            f"{', '.join(x.upper() for x in ahead) or 'no sampler'}, and clearly (intervals apart) with {', '.join(x.upper() for x in apart) or 'none'} "
-            f"at {s['unet']['rows'][SAMPLERS[0]]['n']} clips.")
+            f"({r['unet']['best_val_loss_ema']:.4f} against {r['scorenet']['best_val_loss_ema']:.4f}). Mean OA, U-Net minus ScoreNet, "
+            f"{s['unet']['rows'][SAMPLERS[0]]['n']} clips each: {diffs}. Clearly better (interval above zero) with "
+            f"{', '.join(x.upper() for x in clear) or 'no sampler'}; clearly worse with {', '.join(x.upper() for x in worse) or 'none'}.")
 
 
 def report(result: dict):
@@ -161,10 +183,13 @@ def report(result: dict):
         lines.append(f"| {'ScoreNet (the paper)' if k == 'scorenet' else 'U-Net (this book)'} | 28 x 28 | {r[k]['parameters']:,} | {r[k]['epochs']} | "
                      f"{r[k]['clips_per_second']:.0f} | {r[k]['train_clips_per_s']:.0f} | {r[k]['best_val_loss_ema']:.4f} | "
                      + ' | '.join(oa(s[k]['rows'][x]) for x in SAMPLERS) + ' |')
-    body = (f"Machine: {result['machine']}. `python bench/maestro_paper.py`, {result['seconds'] / 60:.0f} min in all (MAESTRO parsing included). "
-            f"MAESTRO v3, validation split; {n} clips per sampler (seed {result['seed']}, midpoint rule).\n\n"
+    again = (f"; the two networks trained and sampled again by `--networks` ({result['seconds_networks'] / 60:.0f} min) on {result['date_networks']}"
+             if 'seconds_networks' in result else '')
+    body = (f"Machine: {result['machine']}. `python bench/maestro_paper.py`, {result['seconds'] / 60:.0f} min in all (MAESTRO parsing included){again}. "
+            f"MAESTRO v3, validation split; {n} clips per sampler for `maestro-paper`, {result.get('n_networks', n)} for the two networks "
+            f"(seed {result['seed']}, midpoint rule).\n\n"
             f"The two networks, each trained for {result['budget_minutes']:g} minutes on the paper code's rolls (preset paper-code):\n\n" + '\n'.join(lines)
-            + '\n\n' + verdict(r, s)
+            + '\n\n' + verdict(r, s, result['comparison'])
             + "\n\nThe paper's protocol with this book's U-Net (`maestro-paper`, preset paper-first-clip): "
             + f"{r['maestro-paper']['epochs']} epochs in {r['maestro-paper']['seconds'] / 60:.0f} min, best validation loss (EMA) "
             + f"{r['maestro-paper']['best_val_loss_ema']:.4f}.\n\n" + s['maestro-paper']['table']
@@ -176,4 +201,4 @@ def report(result: dict):
 
 if __name__ == '__main__':
     if '--report' in sys.argv: report(json.loads((HERE / 'maestro_paper.json').read_text()))   # rewrite the RESULTS section only
-    else: main(smoke='--smoke' in sys.argv)
+    else: main(smoke='--smoke' in sys.argv, networks='--networks' in sys.argv)

@@ -4,6 +4,7 @@
     .venv/bin/python bench/maestro_piano.py --smoke   # a few minutes: a tiny run and 2 clips, everything in /tmp/maestro_piano_smoke
     .venv/bin/python bench/maestro_piano.py --report  # rewrite its section of bench/RESULTS.md from the stored JSON
     .venv/bin/python bench/maestro_piano.py --memorisation  # after the run: nearest training clips among ALL of them (a few minutes)
+    .venv/bin/python bench/maestro_piano.py --add-sampler dpmpp-2m-sde  # a sampler added to the book after the run: its clips beside the others
 
 Needs MAESTRO v3: ../shared/maestro/maestro-v3.0.0-midi.zip, or the archive or folder named by $PIANODIFF_MAESTRO.
 Writes bench/maestro_piano.json (drawn by the sampling chapter, nbs/06_sampling.ipynb), runs/maestro and its section
@@ -115,6 +116,35 @@ def memorisation():
     report(result)
 
 
+def add_sampler(name: str):
+    "One more sampler's N validation clips (seed SEED, its defaults), judged as the fast samplers were and put beside their stored rows."
+    from pianodiff.evaluate import evaluate_rolls
+    from pianodiff.sampling import SAMPLERS
+    from pianodiff.train import load_pretrained
+    torch.set_num_threads(2)
+    path = HERE / 'maestro_piano.json'
+    result, data = json.loads(path.read_text()), archive()
+    part = result['validation']['fast']
+    if name not in SAMPLERS: sys.exit(f"unknown sampler {name!r}: one of {', '.join(SAMPLERS)}")
+    if name in part['rows']: sys.exit(f"{name} is already in {path}")
+    run = HERE.parent / 'runs' / 'maestro'
+    model = load_pretrained(run if (run / 'model.safetensors').is_file() else 'maestro')
+    ref = spaced(load_maestro(data, 'validation', model.roll_cfg, progress=False).clips.numpy(), REF_CLIPS)
+    train = spaced(load_maestro(data, 'train', model.roll_cfg, progress=False).clips.numpy(), REF_CLIPS)
+    if len(ref) != part['n_reference']: sys.exit(f"{len(ref)} validation clips, the stored rows read {part['n_reference']}: not the same reference")
+    sets, cost = sampled_rolls(model, (name,), N, SEED, 'maestro (validation)')
+    row = evaluate_rolls(sets[name], ref, train, eval_config(model.roll_cfg))
+    samplers = [k for k in part['rows'] if not k.startswith(('real', 'baseline'))]
+    part['rows'] = {**{k: part['rows'][k] for k in samplers}, name: slim(row), **{k: v for k, v in part['rows'].items() if k not in samplers}}
+    lines = part['table'].split('\n')
+    lines.insert(2 + len(samplers), format_table({name: row}).split('\n')[-1])   # after the samplers' rows, before the references
+    part['table'] = '\n'.join(lines)
+    part['cost'][name], part['examples'][name] = cost[name], sets[name][:2].astype(int).tolist()
+    result.setdefault('added', {})[name] = {'date': str(datetime.date.today()), 'machine': machine()}
+    path.write_text(json.dumps(result, indent=1))
+    report(result)
+
+
 def report(result: dict):
     "Write the section of bench/RESULTS.md from a stored result."
     d, v = result['config']['data'], result['validation']
@@ -127,6 +157,9 @@ def report(result: dict):
             f"Validation split ({v['fast']['n_reference']} clips evenly spaced), fast samplers, seed {result['seed']} ({cost(v['fast'])}):\n\n{v['fast']['table']}\n\n"
             f"The paper's samplers, {v['slow']['rows']['em']['n']} clips each ({cost(v['slow'])}):\n\n{v['slow']['table']}\n\n"
             f"Test split, once ({result['test']['n_reference']} clips evenly spaced), the fast sampler, seed {result['test_seed']}:\n\n{result['test']['table']}")
+    if 'added' in result:
+        body += '\n\nAdded to the fast samplers\' table after the run, by `--add-sampler` (same weights, seed and reference clips): ' + \
+                ', '.join(f"{k} ({v['date']})" for k, v in result['added'].items()) + '.'
     if 'memorisation' in result:
         m = result['memorisation']
         body += (f"\n\nMemorisation against all {m['train_clips']:,} training clips (`--memorisation`; Jaccard distance, over transpositions and shifts): "
@@ -139,4 +172,5 @@ def report(result: dict):
 if __name__ == '__main__':
     if '--report' in sys.argv: report(json.loads((HERE / 'maestro_piano.json').read_text()))
     elif '--memorisation' in sys.argv: memorisation()
+    elif '--add-sampler' in sys.argv: add_sampler(sys.argv[sys.argv.index('--add-sampler') + 1])
     else: main(smoke='--smoke' in sys.argv)

@@ -21,8 +21,8 @@ __all__ = ['MUSPY_STATISTICS', 'BEAT_STATISTICS', 'HAND_STATISTICS', 'Evaluation
            'onset_phases', 'onset_synchrony', 'restrike_share', 'top_voice_step', 'repeated_frame_rate',
            'pitch_class_transitions', 'to_music', 'muspy_statistics', 'mean_transitions', 'clip_statistics',
            'kde_kernels', 'overlap', 'compare_statistics', 'bootstrap_interval', 'BernoulliBaseline', 'MarkovBaseline',
-           'shift_roll', 'nearest_clips', 'border_activity', 'evaluate_rolls', 'evaluation_table', 'format_table',
-           'format_statistics', 'to_json', 'plot_statistics']
+           'shift_roll', 'nearest_clips', 'border_activity', 'evaluate_rolls', 'mean_oa_difference', 'evaluation_table',
+           'format_table', 'format_statistics', 'to_json', 'plot_statistics']
 
 # %% ../nbs/07_evaluate.ipynb #6e6ac68a
 class EvaluationError(ValueError):
@@ -253,35 +253,45 @@ def overlap(a, b, grid: int = 512) -> tuple[float, float]:
     return float(oa), float(kl)
 
 # %% ../nbs/07_evaluate.ipynb #1c659f3c
+def _weights(index: list[np.ndarray], n: int) -> np.ndarray:
+    "Resamples of clip indices as weights [resamples, n]: how often each clip was drawn."
+    return np.stack([np.bincount(k, minlength=n) for k in index]) if index else np.zeros((0, n))
+
+def _resampled_oa(generated: dict, reference: dict, wa: np.ndarray, wb: np.ndarray, grid: int) -> tuple[dict, dict, dict]:
+    "Per statistic, the overlap area and KL of the two sets, and the OA of each resample given as clip weights `wa`, `wb`."
+    oa, kl, oa_boot = {}, {}, {}
+    for s in [s for s in generated if s in reference]:
+        a, b = np.asarray(generated[s], float), np.asarray(reference[s], float)
+        fa, fb = np.isfinite(a), np.isfinite(b)
+        oa[s], kl[s] = overlap(a, b, grid)
+        if not (fa.any() and fb.any()):
+            oa_boot[s] = np.full(len(wa), oa[s]); continue
+        ka, kb, dx = kde_kernels(a[fa], b[fb], grid)
+        ua, ub = wa[:, fa], wb[:, fb]   # a resample's weights on the clips where the statistic is defined
+        pa = (ua @ ka) / np.maximum(ua.sum(1, keepdims=True), 1)
+        pb = (ub @ kb) / np.maximum(ub.sum(1, keepdims=True), 1)
+        oa_boot[s] = _oa_kl(pa, pb, dx)[0] if len(wa) else np.zeros(0)
+    return oa, kl, oa_boot
+
+def _mean_oa(oa: dict, oa_boot: dict, resamples: int) -> tuple[float, np.ndarray]:
+    "The mean OA over the statistics defined for both sets, and the same for each resample."
+    defined = [s for s in oa if not math.isnan(oa[s])]
+    mean_oa = float(np.mean([oa[s] for s in defined])) if defined else math.nan
+    return mean_oa, (np.nanmean(np.stack([oa_boot[s] for s in defined]), 0) if defined and resamples else np.zeros(0))
+
 def compare_statistics(
     generated: dict[str, np.ndarray],  # per-clip statistics of the generated set (from `clip_statistics`)
     reference: dict[str, np.ndarray],  # the same of the reference set
     cfg: EvalConfig,  # grid, bootstrap resamples, interval level, seed
 ) -> dict:
     "Per statistic, overlap area and KL divergence of the two sets, their mean OA, and bootstrap intervals over clips of both sets."
-    names = [s for s in generated if s in reference]
     n, m = len(next(iter(generated.values()))), len(next(iter(reference.values())))
     rng = np.random.default_rng(cfg.seed)
     boot = [(rng.integers(0, n, n), rng.integers(0, m, m)) for _ in range(cfg.bootstrap)]
-    wa = np.stack([np.bincount(i, minlength=n) for i, _ in boot]) if boot else np.zeros((0, n))
-    wb = np.stack([np.bincount(j, minlength=m) for _, j in boot]) if boot else np.zeros((0, m))
-    oa, kl, oa_boot = {}, {}, {}
-    for s in names:
-        a, b = np.asarray(generated[s], float), np.asarray(reference[s], float)
-        fa, fb = np.isfinite(a), np.isfinite(b)
-        oa[s], kl[s] = overlap(a, b, cfg.grid)
-        if not (fa.any() and fb.any()):
-            oa_boot[s] = np.full(len(boot), oa[s]); continue
-        ka, kb, dx = kde_kernels(a[fa], b[fb], cfg.grid)
-        ua, ub = wa[:, fa], wb[:, fb]   # a resample's weights on the clips where the statistic is defined
-        pa = (ua @ ka) / np.maximum(ua.sum(1, keepdims=True), 1)
-        pb = (ub @ kb) / np.maximum(ub.sum(1, keepdims=True), 1)
-        oa_boot[s] = _oa_kl(pa, pb, dx)[0] if len(boot) else np.zeros(0)
-    defined = [s for s in names if not math.isnan(oa[s])]
-    mean_oa = float(np.mean([oa[s] for s in defined])) if defined else math.nan
-    mean_boot = np.nanmean(np.stack([oa_boot[s] for s in defined]), 0) if defined and boot else np.zeros(0)
+    oa, kl, oa_boot = _resampled_oa(generated, reference, _weights([i for i, _ in boot], n), _weights([j for _, j in boot], m), cfg.grid)
+    mean_oa, mean_boot = _mean_oa(oa, oa_boot, len(boot))
     return {'mean_oa': mean_oa, 'mean_oa_ci': bootstrap_interval(mean_oa, mean_boot, cfg.level),
-            'oa': oa, 'oa_ci': {s: bootstrap_interval(oa[s], oa_boot[s], cfg.level) for s in names}, 'kl': kl}
+            'oa': oa, 'oa_ci': {s: bootstrap_interval(oa[s], oa_boot[s], cfg.level) for s in oa}, 'kl': kl}
 
 def bootstrap_interval(estimate: float, boot: np.ndarray, level: float = 0.95) -> list[float]:
     "The estimate plus and minus z bootstrap standard errors (z = 1.96 for 95 %), clipped to [0, 1] (see the text for why not percentiles)."
@@ -410,6 +420,34 @@ def evaluate_rolls(
         out.update(nearest=near['distance'], nearest_index=near['index'], exact_copies=int((near['distance'] == 0).sum()),
                    near_copies=int((near['distance'] < cfg.near_copy).sum()))
     return out
+
+# %% ../nbs/07_evaluate.ipynb #e90013b0
+def mean_oa_difference(
+    rolls_a,  # binary rolls [n, pitches, frames]: the first set (e.g. one model's samples)
+    rolls_b,  # binary rolls [n', pitches, frames]: the second set (e.g. another model's samples)
+    reference,  # real clips both are judged against [m, pitches, frames], e.g. the validation split
+    cfg: EvalConfig | RollConfig | str | None = None,  # representation and settings (as for `evaluate_rolls`)
+) -> dict:
+    "Mean OA of `rolls_a` minus that of `rolls_b` against one reference, with a bootstrap interval that resamples the clips of all three sets, one reference resample shared by both sides."
+    a0 = as_binary_rolls(rolls_a, 'rolls_a')
+    cfg = _config(cfg, a0.shape[1])
+    a, b = as_binary_rolls(a0, 'rolls_a', cfg), as_binary_rolls(rolls_b, 'rolls_b', cfg)
+    ref = as_binary_rolls(reference, 'reference', cfg)
+    transitions = mean_transitions(pitch_class_transitions(ref, cfg.roll.lowest_pitch))
+    sa, sb, sr = (clip_statistics(x, cfg, transitions) for x in (a, b, ref))
+    rng = np.random.default_rng(cfg.seed)
+    boot = [(rng.integers(0, len(a), len(a)), rng.integers(0, len(b), len(b)), rng.integers(0, len(ref), len(ref))) for _ in range(cfg.bootstrap)]
+    wr = _weights([k for *_, k in boot], len(ref))
+    ma, ba = _mean_oa(*_resampled_oa(sa, sr, _weights([k for k, *_ in boot], len(a)), wr, cfg.grid)[::2], len(boot))
+    mb, bb = _mean_oa(*_resampled_oa(sb, sr, _weights([k for _, k, _ in boot], len(b)), wr, cfg.grid)[::2], len(boot))
+    d = ma - mb
+    if len(boot) >= 2 and math.isfinite(d):
+        from scipy.stats import norm
+        half = float(norm.ppf((1 + cfg.level) / 2)) * float(np.nanstd(ba - bb, ddof=1))
+        ci = [d - half, d + half]
+    else: ci = [math.nan, math.nan]
+    return {'difference': d, 'difference_ci': ci, 'mean_oa_a': ma, 'mean_oa_b': mb,
+            'n_a': len(a), 'n_b': len(b), 'n_reference': len(ref)}
 
 # %% ../nbs/07_evaluate.ipynb #551f2443
 def evaluation_table(

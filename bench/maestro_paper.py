@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/maestro_paper.py           # about 80 min on 2 CPU cores: three trainings (each resumes if stopped), then sampling
     .venv/bin/python bench/maestro_paper.py --smoke   # five minutes: tiny runs and 4 clips, everything in /tmp/maestro_paper_smoke
-    .venv/bin/python bench/maestro_paper.py --networks  # about 50 min: only the two networks at equal cost (trained again
-                                                        # unless their run folders exist), N_NETWORKS clips each; the rest of the JSON kept
+    .venv/bin/python bench/maestro_paper.py --networks  # about 30 to 50 min by machine: only the two networks at equal cost (trained
+                                                        # again unless their run folders exist), N_NETWORKS clips each; the rest of the JSON kept
     .venv/bin/python bench/maestro_paper.py --report  # rewrite its section of bench/RESULTS.md from the stored JSON
 
 Needs MAESTRO v3: ../shared/maestro/maestro-v3.0.0-midi.zip, or the archive or folder named by $PIANODIFF_MAESTRO.
@@ -142,8 +142,9 @@ def main(smoke: bool = False, networks: bool = False):
     if networks: commands = {k: commands[k] for k in ('scorenet', 'unet')}
     folders = {k: run_training(c) for k, c in commands.items()}   # one at a time: two torch jobs on 2 cores slow each other tenfold
     if networks:   # the stored result, with the two networks' entries replaced
+        if not (dest / 'maestro_paper.json').is_file(): sys.exit(f"--networks updates {dest / 'maestro_paper.json'}, which does not exist: run without --networks first")
         result = json.loads((dest / 'maestro_paper.json').read_text())
-        result.update(date_networks=str(datetime.date.today()), machine=machine())
+        result.update(date_networks=str(datetime.date.today()), machine_networks=machine())
     else:
         result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'split': 'validation',
                   'budget_minutes': 0.05 if smoke else BUDGET_MINUTES, 'runs': {}, 'samples': {}}
@@ -183,7 +184,9 @@ def report(result: dict):
         lines.append(f"| {'ScoreNet (the paper)' if k == 'scorenet' else 'U-Net (this book)'} | 28 x 28 | {r[k]['parameters']:,} | {r[k]['epochs']} | "
                      f"{r[k]['clips_per_second']:.0f} | {r[k]['train_clips_per_s']:.0f} | {r[k]['best_val_loss_ema']:.4f} | "
                      + ' | '.join(oa(s[k]['rows'][x]) for x in SAMPLERS) + ' |')
-    again = (f"; the two networks trained and sampled again by `--networks` ({result['seconds_networks'] / 60:.0f} min) on {result['date_networks']}"
+    again = (f". On {result['date_networks']} (machine: {result['machine_networks']}) the two networks were trained again, one after the other "
+             f"({(r['scorenet']['seconds'] + r['unet']['seconds']) / 60:.0f} min of training), and `--networks` sampled and judged them "
+             f"({result['seconds_networks'] / 60:.0f} min; this includes the trainings only when it ran them itself)"
              if 'seconds_networks' in result else '')
     body = (f"Machine: {result['machine']}. `python bench/maestro_paper.py`, {result['seconds'] / 60:.0f} min in all (MAESTRO parsing included){again}. "
             f"MAESTRO v3, validation split; {n} clips per sampler for `maestro-paper`, {result.get('n_networks', n)} for the two networks "
@@ -195,7 +198,8 @@ def report(result: dict):
             + f"{r['maestro-paper']['best_val_loss_ema']:.4f}.\n\n" + s['maestro-paper']['table']
             + (f"\n\nThe paper's published samples (12 per sampler) against the paper-code validation clips:\n\n{result['anchors']['table']}"
                if result['anchors'] else ''))
-    write_section("The paper's experiment on MAESTRO", f"The paper's experiment on MAESTRO ({result['date']})\n\n" + body)
+    dates = result['date'] + (f"; the two networks {result['date_networks']}" if 'date_networks' in result else '')
+    write_section("The paper's experiment on MAESTRO", f"The paper's experiment on MAESTRO ({dates})\n\n" + body)
     print(body)
 
 

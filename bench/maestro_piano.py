@@ -25,7 +25,7 @@ Last, once: the fast sampler's clips against the test split, for the final table
 copies among the REF_CLIPS training clips only; `--memorisation` then regenerates the fast sampler's validation clips
 (same seed, same clips) and finds each one's nearest clip among all the training clips, over the evaluation's
 transpositions and shifts, beside the same for N real validation clips."""
-import datetime, json, sys, time
+import datetime, hashlib, json, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -120,7 +120,7 @@ def add_sampler(name: str):
     "One more sampler's N validation clips (seed SEED, its defaults), judged as the fast samplers were and put beside their stored rows."
     from pianodiff.evaluate import evaluate_rolls
     from pianodiff.sampling import SAMPLERS
-    from pianodiff.train import load_pretrained
+    from pianodiff.train import PRETRAINED_DIR, load_pretrained
     torch.set_num_threads(2)
     path = HERE / 'maestro_piano.json'
     result, data = json.loads(path.read_text()), archive()
@@ -128,7 +128,11 @@ def add_sampler(name: str):
     if name not in SAMPLERS: sys.exit(f"unknown sampler {name!r}: one of {', '.join(SAMPLERS)}")
     if name in part['rows']: sys.exit(f"{name} is already in {path}")
     run = HERE.parent / 'runs' / 'maestro'
-    model = load_pretrained(run if (run / 'model.safetensors').is_file() else 'maestro')
+    weights = (run if (run / 'model.safetensors').is_file() else PRETRAINED_DIR / 'maestro') / 'model.safetensors'
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+    bundled = hashlib.sha256((PRETRAINED_DIR / 'maestro' / 'model.safetensors').read_bytes()).hexdigest()
+    if digest != bundled: sys.exit(f"{weights} are not the bundled maestro weights, whose stored run this JSON holds: use those")
+    model = load_pretrained(weights.parent)
     ref = spaced(load_maestro(data, 'validation', model.roll_cfg, progress=False).clips.numpy(), REF_CLIPS)
     train = spaced(load_maestro(data, 'train', model.roll_cfg, progress=False).clips.numpy(), REF_CLIPS)
     if len(ref) != part['n_reference']: sys.exit(f"{len(ref)} validation clips, the stored rows read {part['n_reference']}: not the same reference")
@@ -140,7 +144,7 @@ def add_sampler(name: str):
     lines.insert(2 + len(samplers), format_table({name: row}).split('\n')[-1])   # after the samplers' rows, before the references
     part['table'] = '\n'.join(lines)
     part['cost'][name], part['examples'][name] = cost[name], sets[name][:2].astype(int).tolist()
-    result.setdefault('added', {})[name] = {'date': str(datetime.date.today()), 'machine': machine()}
+    result.setdefault('added', {})[name] = {'date': str(datetime.date.today()), 'machine': machine(), 'weights_sha256': digest}
     path.write_text(json.dumps(result, indent=1))
     report(result)
 

@@ -83,7 +83,6 @@ def report(result: dict, dest: Path = HERE):
 def confirm(n: int = N, dest: Path = HERE) -> dict:
     """The chosen candidate against Heun with churn on the reporting seed (200, as bench/recipe_compare.py: the same
     Heun-with-churn clips), on the validation split and, once, the test split; each as the paired difference in mean OA."""
-    from pianodiff.data import load_chorales as load
     path = dest / 'fast_choice.json'
     result = json.loads(path.read_text())
     if 'confirm' in result: sys.exit(f"{path} holds a confirmation already ({result['confirm']['date']}): the test split is looked at once per choice")
@@ -99,7 +98,7 @@ def confirm(n: int = N, dest: Path = HERE) -> dict:
             for label, (s, kw) in (('heun-churn', CANDIDATES['heun-churn']), (result['chosen'], (sampler, kwargs)))}
     out = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': REPORT_SEED, 'n': n}
     for split in ('validation', 'test'):
-        ref = load(split, model.roll_cfg, progress=False).clips.numpy()
+        ref = load_chorales(split, model.roll_cfg, progress=False).clips.numpy()
         e = evaluate_rolls(sets[result['chosen']], ref, None, cfg)
         d = mean_oa_difference(sets[result['chosen']], sets['heun-churn'], ref, cfg)
         out[split] = {'mean_oa': e['mean_oa'], 'mean_oa_ci': list(e['mean_oa_ci']), 'oa': e['oa'], 'oa_ci': e['oa_ci'],

@@ -11,7 +11,8 @@ until now), and DPM-Solver++(2M) on the reverse SDE (eta = 1) at 20, 35 and 49 l
 clips (seed 9102: a seed used for this choice only, never for a reported number), cut by the midpoint rule and
 evaluated with `evaluate_rolls` against the validation split; the paired question "is the best clearly ahead of
 Heun with churn?" is answered by `mean_oa_difference` (both sets against the same validation clips). The choice is
-the candidate with the highest mean OA. The reported numbers use other seeds (bench/recipe_compare.py: seed 200,
+the candidate with the highest mean OA; it replaces the default only if it is clearly ahead of Heun with churn here (the
+paired interval above zero) and `--confirm` then finds it ahead on the reporting seed. The reported numbers use other seeds (bench/recipe_compare.py: seed 200,
 and the test split once). Writes bench/fast_choice.json and its section of bench/RESULTS.md."""
 import datetime, hashlib, json, sys, time
 from pathlib import Path
@@ -65,6 +66,10 @@ def report(result: dict, dest: Path = HERE):
     body = (f"Machine: {result['machine']}. `python bench/choose_fast.py {result['model']}`: {result['n']} clips per candidate, seed {result['seed']} "
             f"(used for this choice only), midpoint rule, against the validation split (density {result['validation_density']:.4f}); "
             f"{result['seconds']:.0f} s.\n\n{table}\n\nChosen by the rule (highest mean OA): {result['chosen']}.")
+    if 'confirm' not in result and result['chosen'] != 'heun-churn' and paired[result['chosen']]['difference_ci'][0] <= 0:
+        body += ("\n\nNot adopted, and not confirmed: the chosen candidate is not clearly ahead of heun-churn on its own seeds (the "
+                 "interval of the difference contains zero). A default moves only on a gain that is clear here and then holds on the "
+                 "reporting seed (`--confirm`), and `--confirm` would spend the test split's look on a difference this one cannot show.")
     if 'confirm' in result:
         c = result['confirm']
         body += (f"\n\n`--confirm`: {result['chosen']} beside heun-churn on the reporting seed {c['seed']} ({c['n']} clips each):\n\n"

@@ -1,6 +1,6 @@
 """How well the bundled chorale model fills a missing bar, against simple fills; and how long continuing a piece by 60 s takes.
 
-    .venv/bin/python bench/inpainting.py                  # validation (chooses the resampling), then test once; about 25 min on 2 cores
+    .venv/bin/python bench/inpainting.py                  # validation (chooses the resampling), then test once; about 40 min on 2 cores
     .venv/bin/python bench/inpainting.py --results-only   # rewrite the RESULTS.md section from bench/inpainting.json
 
 Every clip of a split loses the same bar: frames 24..39 of its 64 (beats 7 to 10 at 4 frames a beat), every pitch. Fills:

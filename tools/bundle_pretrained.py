@@ -5,7 +5,7 @@
     python tools/bundle_pretrained.py --card-only chorales-paper --metrics bench/evaluation.json:chorales-paper
 
 Copies model.safetensors (the best EMA weights), config.json, history.json and loss.png into
-pianodiff/pretrained/NAME/, writes training.json (the command, its wall time, the machine) and the model card
+pianodiff/pretrained/NAME/, writes training.json (the command, its wall time, the machine, the epochs run and an optional --note) and the model card
 (MODEL_CARD.md, with metrics.json when --metrics names measured results: FILE:ENTRY of a bench JSON whose
 'models' hold evaluation rows)."""
 import argparse, hashlib, json, os, platform, shutil
@@ -77,6 +77,7 @@ def write_card(dest: Path, new_weights: bool = False):
 
 if args.card_only:
     if args.run: ap.error('--card-only takes the bundled name only')
+    if args.note or args.command or args.wall_seconds: ap.error('--card-only writes the card from the stored training.json: --command, --wall-seconds and --note belong to bundling a run')
     write_card(PRETRAINED_DIR / args.name); raise SystemExit
 if not (args.run and args.command and args.wall_seconds): ap.error('bundling a run needs RUN NAME --command ... --wall-seconds ...')
 run, dest = Path(args.run), Path(__file__).resolve().parents[1] / 'pianodiff' / 'pretrained' / args.name

@@ -25,7 +25,7 @@ CHURNS = (0.0, 0.5, 1.0, 1.75, 2.5)
 def main(name: str = 'chorales', n: int = N, churns=CHURNS, dest: Path = HERE) -> dict:
     t0 = time.perf_counter()
     model = load_pretrained(name)
-    cfg = eval_config(model.roll_cfg)
+    cfg = eval_config(model)
     val = load_chorales('validation', model.roll_cfg, progress=False).clips.numpy()
     rows = []
     for churn in churns:

@@ -33,7 +33,7 @@ CANDIDATES = {'heun-churn': ('heun-churn', {}), 'dpmpp-2m-sde, 20 levels': ('dpm
 def main(name: str = 'chorales', n: int = N, dest: Path = HERE) -> dict:
     t0 = time.perf_counter()
     model = load_pretrained(name)
-    cfg = eval_config(model.roll_cfg)
+    cfg = eval_config(model)
     val = load_chorales('validation', model.roll_cfg, progress=False).clips.numpy()
     rows, sets = [], {}
     for label, (sampler, kwargs) in CANDIDATES.items():
@@ -103,7 +103,7 @@ def confirm(n: int = N, dest: Path = HERE) -> dict:
     if hashlib.sha256((folder / 'model.safetensors').read_bytes()).hexdigest() != result['weights_sha256']:
         sys.exit(f"{folder} holds other weights than the choice was made for: run the choice again first")
     sampler, kwargs = CANDIDATES[result['chosen']]
-    cfg = eval_config(model.roll_cfg)
+    cfg = eval_config(model)
     sets = {label: to_rolls(sample(model, s, n=n, seed=REPORT_SEED, progress=False, **kw).x, model, 'midpoint').numpy()
             for label, (s, kw) in (('heun-churn', CANDIDATES['heun-churn']), (result['chosen'], (sampler, kwargs)))}
     out = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': REPORT_SEED, 'n': n}

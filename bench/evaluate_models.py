@@ -52,7 +52,7 @@ def memorisation_reference(val, train, cfg) -> dict:
 def evaluate_model(name: str, n: int, samplers, out: dict) -> dict:
     model = load_pretrained(name)
     preset_name = model.config['data']['preset']
-    cfg = eval_config(model.roll_cfg)
+    cfg = eval_config(model)
     train = load_chorales('train', model.roll_cfg, progress=False).clips.numpy()
     val = load_chorales('validation', model.roll_cfg, progress=False).clips.numpy()
     sets, cost = sampled_rolls(model, samplers, n, SEED, name, rules=('midpoint', 'density'))

@@ -22,7 +22,7 @@ HERE = Path(__file__).parent
 
 def main(n: int = 256):
     model = load_pretrained('chorales')
-    cfg = eval_config(model.roll_cfg)
+    cfg = eval_config(model)
     train = load_chorales('train', model.roll_cfg, progress=False).clips.numpy()
     val = load_chorales('validation', model.roll_cfg, progress=False).clips.numpy()
     rolls = to_rolls(sample(model, 'dpmpp-2m', n=n, seed=101, progress=False).x, model).numpy()

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/inpainting.py                  # validation (chooses the resampling), then test once; about 40 min on 2 cores
     .venv/bin/python bench/inpainting.py --results-only   # rewrite the RESULTS.md section from bench/inpainting.json
+    .venv/bin/python bench/inpainting.py --candidate key=runs/chorales-key   # a model not bundled: validation only, r = 10, ~20 min
 
 Every clip of a split loses the same bar: frames 24..39 of its 64 (beats 7 to 10 at 4 frames a beat), every pitch. Fills:
 the model (the fast sampler, heun-churn, 25 levels) with RePaint resampling r in {1, 3, 10}; leave empty; hold the last known
@@ -10,7 +11,9 @@ resampling is chosen on the validation split (seed 700); the test split is used 
 note F1 in the bar (same pitch, onset within one frame; notes cut at the bar's edges), micro-averaged over clips, with 95 %
 bootstrap intervals over clips; how often a note sounding just before an edge of the bar still sounds just after it, against
 the truth's rate. Also: `continue_roll` adds 60 s (480 frames) to the first 8 s of a test clip, timed (the target: under 2 min).
-Writes bench/inpainting.json and its section of bench/RESULTS.md."""
+Writes bench/inpainting.json and its section of bench/RESULTS.md. `--candidate label=folder` fills the validation split only, with
+r = 10 (the resampling chosen for the bundled model) and the same seed, and writes bench/inpainting_candidates.json: it never
+touches the test split."""
 import datetime, hashlib, json, sys, time
 from pathlib import Path
 
@@ -132,6 +135,24 @@ def main():
     write_results(result)
 
 
+def candidate(spec: str, r: int = 10):
+    "Validation fills of a model that is not bundled, beside the baselines, in bench/inpainting_candidates.json (one entry per label)."
+    from pianodiff.data import load_chorales
+    from pianodiff.evaluate import MarkovBaseline
+    from pianodiff.train import load_pretrained
+    label, _, name = spec.rpartition('=')
+    model = load_pretrained(name)
+    chain = MarkovBaseline.fit(load_chorales('train', model.roll_cfg, progress=False).clips.numpy())
+    path = HERE / 'inpainting_candidates.json'
+    stored = json.loads(path.read_text()) if path.is_file() else {}
+    stored[label or name] = {'model': name, 'weights_sha256': hashlib.sha256((Path(name) / 'model.safetensors').read_bytes()).hexdigest(),
+                             'date': str(datetime.date.today()), 'machine': machine(), 'gap': GAP, 'resample': r,
+                             'validation': split_scores(model, 'validation', chain, (r,))}
+    path.write_text(json.dumps(stored, indent=1) + '\n')
+    print(table(stored[label or name]['validation']))
+
+
 if __name__ == '__main__':
+    if '--candidate' in sys.argv: candidate(sys.argv[sys.argv.index('--candidate') + 1]); sys.exit()
     if '--results-only' in sys.argv: write_results(json.loads((HERE / 'inpainting.json').read_text())); sys.exit()
     main()

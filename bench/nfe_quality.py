@@ -106,7 +106,7 @@ if __name__ == '__main__':
     rolls['heun'] = run('heun', N, seeds, 'comparison')
     rolls['dpmpp-2m'] = run('dpmpp-2m', N, seeds, 'comparison')
     verdict = {name: compare(rolls[name], rolls['pc'], ref, ref_hist) for name in ('heun-churn', 'heun', 'dpmpp-2m')}
-    cfg = eval_config(model.roll_cfg)   # the evaluation chapter's mean OA of each comparison set
+    cfg = eval_config(model)   # the evaluation chapter's mean OA of each comparison set
     mean_oa = {}
     for name, r in rolls.items():
         e = evaluate_rolls(r.numpy(), val.numpy(), None, cfg)

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from _results import machine, sampled_rolls, write_section
-from pianodiff.data import load_chorales
+from pianodiff.data import load_chorales, normalize_keys
 from pianodiff.evaluate import eval_config, evaluation_table, format_table, onset_phases, onset_synchrony, restrike_share, to_json
 from pianodiff.sampling import SAMPLERS as SAMPLER_DEFAULTS
 from pianodiff.train import PRETRAINED_DIR, load_pretrained
@@ -113,7 +113,7 @@ def rhythm_only(spec: str, dest: Path = HERE):
     if result.get('seed') != SEED or entry.get('weights_sha256', weights_id(name)) != weights_id(name):
         raise SystemExit(f"{path}: the entry {label or name!r} was measured with other weights or another seed than {name!r}; measure it again in full")
     model = load_pretrained(name)
-    cfg = eval_config(model.roll_cfg)
+    cfg = eval_config(model)
     sets, _ = sampled_rolls(model, ('heun-churn',), result['n'], SEED, label or name)
     reference, train = (load_chorales(s, model.roll_cfg, progress=False).clips.numpy() for s in ('validation', 'train'))
     entry['rhythm'] = rhythm(sets, cfg, reference, train)
@@ -131,18 +131,19 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
         label, _, name = spec.rpartition('=')
         label = label or name
         model = load_pretrained(name)
-        cfg = eval_config(model.roll_cfg)
+        cfg = eval_config(model)
         train = load_chorales('train', model.roll_cfg, progress=False).clips.numpy()
         reference_ds = load_chorales(split, model.roll_cfg, progress=False)
         reference = reference_ds.clips.numpy()
-        error = denoising_loss(model.model, model.sde, reference_ds, model.centered, seed=0)   # one weighting for every recipe (study chapter)
+        keyed = bool(model.config.get('data', {}).get('key_shifts'))   # a key-normalized model denoises clips in C major / A minor
+        error = denoising_loss(model.model, model.sde, normalize_keys(reference_ds)[0] if keyed else reference_ds, model.centered, seed=0)   # one weighting for every recipe (study chapter)
         onsets = {}
         sets, cost = sampled_rolls(model, SAMPLERS if split == 'validation' and not FAST_ONLY else TEST_SAMPLERS, n, SEED, label, onsets=onsets)
         rows = evaluation_table(sets, reference, train, cfg, n_reference_rows=n)
         folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
         history = json.loads((folder / 'history.json').read_text()) if (folder / 'history.json').is_file() else []
         steps = history[-1]['step'] if history else None
-        out[label] = {'model': name, 'train': model.config['train'], 'unet': model.config['unet'], 'sde': model.config['sde'],
+        out[label] = {'model': name, 'train': model.config['train'], 'key_normalized': keyed, 'unet': model.config['unet'], 'sde': model.config['sde'],
                       'steps': steps, 'denoising_error': error, 'cost': cost, 'rows': to_json(rows), 'table': format_table(rows), 'targets': targets(rows),
                       'rhythm': rhythm(sets, cfg, reference, train, split), 'history': curve(history), 'strikes': strikes(sets, onsets, model, split),
                       'sampler_settings': {s: SAMPLER_DEFAULTS[s][1] for s in cost},   # the defaults at the time (the churn was chosen again once)
@@ -165,7 +166,7 @@ def write_results(result: dict, models: list[str]):
             f"{result['n']} clips per sampler, seed {result['seed']}, midpoint rule, against the {split} split.\n\n"
             + '\n\n'.join(f"### {k}\n\nModel: {m['model']} (weights SHA-256 {m.get('weights_sha256', '?')[:12]}...; {m['steps']} training steps); sampler settings: "
                           + '; '.join(f"{s} {v or 'defaults'}" for s, v in m.get('sampler_settings', {}).items())
-                          + f".\n\nHeld-out denoising error (EDM weighting, 8 fixed levels): {m['denoising_error']:.4f}\n\n{m['table']}\n\nTargets: "
+                          + f".\n\nHeld-out denoising error (EDM weighting, 8 fixed levels{'; on the clips moved to C major / A minor, as this key-normalized model sees them' if m.get('key_normalized') else ''}): {m['denoising_error']:.4f}\n\n{m['table']}\n\nTargets: "
                           + '; '.join(f"{t}: {'met' if v['met'] else 'not met'}" for t, v in m['targets'].items())
                           + ('' if 'strikes' not in m else '.\n\nRepeated strikes (share of onsets that strike a sounding pitch, 95 % interval; onsets per clip): '
                              + '; '.join(f"{s} {v['restrike_share']:.3f} [{v['restrike_ci'][0]:.3f}, {v['restrike_ci'][1]:.3f}] ({v['onsets_per_clip']:.1f})"

@@ -190,7 +190,7 @@ def cmd_evaluate(args) -> dict:
         raise UsageError(f'the {args.split if len(reference) == 0 else "train"} split holds no clips: use more pieces (--limit) or another --data')
     from pianodiff.evaluate import EvaluationError
     try:
-        cfg = eval_config(model.roll_cfg)
+        cfg = eval_config(model)
         r = sample(model, args.sampler, n=args.n, seed=args.seed, steps=args.steps, progress=False)
         np.savez_compressed(out / 'samples.npz', x=r.x.numpy())   # the sampling is the expensive part: kept whatever follows
         rolls = to_rolls(r.x, model, args.threshold).numpy()

@@ -7,7 +7,7 @@ Docs: https://pianodiff.github.io/pianodiff/data.html.md"""
 # %% ../nbs/01_data.ipynb #3e7bfc5e
 from __future__ import annotations
 
-import csv, hashlib, io, json, os, shutil, tempfile, urllib.error, urllib.request, warnings, zipfile, zlib
+import csv, functools, hashlib, io, json, os, shutil, tempfile, urllib.error, urllib.request, warnings, zipfile, zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,7 +22,8 @@ __all__ = ['PAPER', 'PAPER_FIRST_CLIP', 'PAPER_CODE', 'DEFAULT', 'PIANO', 'JSB',
            'MAESTRO_COLUMNS', 'SPLITS', 'CORPUS_VERSION', 'preset', 'DatasetError', 'download_maestro', 'find_csv',
            'read_maestro_csv', 'ClipDataset', 'dataset_name', 'load_maestro', 'content_key', 'drop_duplicates',
            'chorale_corpus', 'load_chorales', 'corpus_duplicates', 'maestro_archive', 'dataset_stats',
-           'pitch_histogram', 'to_model_space', 'from_model_space', 'Augment', 'augment_clip', 'make_loader',
+           'pitch_histogram', 'to_model_space', 'from_model_space', 'Augment', 'augment_clip', 'key_profiles',
+           'key_shift', 'transpose', 'fitting_shift', 'normalize_key', 'normalize_keys', 'make_loader',
            'kfold_by_piece']
 
 # %% ../nbs/01_data.ipynb #4efe3886
@@ -518,6 +519,69 @@ def augment_clip(clip: torch.Tensor, aug: Augment, generator: torch.Generator | 
     src_t, dst_t = slice(max(0, -shift), t - max(0, shift)), slice(max(0, shift), t - max(0, -shift))
     out[:, dst_p, dst_t] = clip[:, src_p, src_t]
     return out
+
+# %% ../nbs/01_data.ipynb #f8267d56
+@functools.lru_cache(maxsize=1)
+def key_profiles() -> torch.Tensor:
+    "Krumhansl and Kessler's key profiles [2, 12] (major, minor; tonic first), as music21 gives them."
+    from music21.analysis.discrete import KrumhanslKessler
+    kk = KrumhanslKessler()
+    return torch.tensor([kk.getWeights('major'), kk.getWeights('minor')], dtype=torch.float64)
+
+def key_shift(
+    clip: torch.Tensor,  # [pitches, frames] or [channels, pitches, frames] (channel 0: the roll)
+    lowest_pitch: int,  # the MIDI pitch of row 0
+) -> int:
+    "Semitones (-6..5) that move the clip's key (Krumhansl-Schmuckler, pitch classes weighted by sounding frames) to C major, a minor key to A minor; 0 for silence."
+    roll = clip[0] if clip.dim() == 3 else clip
+    weight = roll.double().sum(-1)
+    pcs = torch.zeros(12, dtype=torch.float64).index_add_(0, (torch.arange(len(weight)) + lowest_pitch) % 12, weight)
+    if pcs.std() == 0: return 0   # silence, or every pitch class alike: no key
+    rolled = torch.stack([key_profiles().roll(k, dims=1) for k in range(12)], 1)   # [mode, tonic, pitch class]
+    a, b = pcs - pcs.mean(), rolled - rolled.mean(-1, keepdim=True)
+    r = (b * a).sum(-1) / (b.norm(dim=-1) * a.norm())   # correlation of each key's profile with the clip
+    best = (r >= r.max() - 1e-12).nonzero().tolist()
+    shifts = [(6 - (tonic + 3 * mode)) % 12 - 6 for mode, tonic in best]   # a minor tonic to its relative major (3 semitones up), that to C
+    return min(shifts, key=lambda s: (abs(s), s))
+
+def transpose(
+    x: torch.Tensor,  # [..., pitches, frames]
+    up: int,  # semitones (negative: down)
+    fill: float = 0.0,  # the value of rows moved in from outside the range (silence)
+) -> torch.Tensor:
+    "`x` moved `up` rows along the pitch axis; what leaves the range is lost, what comes in is `fill`."
+    out = torch.full_like(x, fill)
+    p = x.shape[-2]
+    if abs(up) >= p: return out
+    if up >= 0: out[..., up:, :] = x[..., :p - up, :]
+    else: out[..., :p + up, :] = x[..., -up:, :]
+    return out
+
+def fitting_shift(
+    x: torch.Tensor,  # [..., pitches, frames]
+    up: int,  # the wanted shift, in semitones
+    on,  # x -> bool tensor of its sounding cells
+) -> int:
+    "Of `up` and the shifts an octave either side, the one that keeps the most sounding cells (`on(x)`) in range; `up` itself in a tie, else the smaller move."
+    p = x.shape[-2]
+    cells = on(x).float().sum(-1)
+    while cells.dim() > 1: cells = cells.sum(0)   # sounding cells per pitch row
+    kept = lambda s: float(cells[max(0, -s):p - max(0, s)].sum())
+    return max([up, up - 12, up + 12], key=lambda s: (kept(s), s == up, -abs(s), -s))
+
+def normalize_key(
+    clip: torch.Tensor,  # [pitches, frames] or [channels, pitches, frames] of 0/1
+    lowest_pitch: int,  # the MIDI pitch of row 0
+) -> tuple[torch.Tensor, int]:
+    "The clip moved to C major / A minor by `key_shift`, an octave up or down when that keeps more notes in range; and the shift applied."
+    up = fitting_shift(clip, key_shift(clip, lowest_pitch), lambda v: v[0] > 0.5 if v.dim() == 3 else v > 0.5)
+    return transpose(clip, up), up
+
+def normalize_keys(ds: ClipDataset) -> tuple[ClipDataset, torch.Tensor]:
+    "Every clip of `ds` (and its onsets) moved to C major / A minor by `normalize_key`; and the shift of each clip."
+    shifts = torch.tensor([normalize_key(ds.clips[i], ds.cfg.lowest_pitch)[1] for i in range(len(ds))], dtype=torch.long)
+    move = lambda t: None if t is None else torch.stack([transpose(c, int(s)) for c, s in zip(t, shifts)]) if len(t) else t
+    return ClipDataset(move(ds.clips), ds.piece_index, ds.pieces, ds.cfg, ds.skipped, ds.split, move(ds.onsets)), shifts
 
 # %% ../nbs/01_data.ipynb #ec7628c6
 class _Collate:

@@ -71,12 +71,15 @@ class EvalConfig:
     def to_dict(self) -> dict: return {**asdict(self), 'roll': self.roll.to_dict()}
 
 def eval_config(
-    roll_cfg: RollConfig | str = 'default',  # the rolls' representation, or a preset name
+    roll_cfg: RollConfig | str = 'default',  # the rolls' representation, a preset name, or a trained model (a `Pretrained`)
     qpm: float = 120.0,  # the music's tempo in quarter notes a minute (the chorales as music21 writes them: 120)
     **kwargs,  # any other EvalConfig field
 ) -> EvalConfig:
-    "Evaluation settings for rolls made with `roll_cfg`; a beat is a quarter note at `qpm` (left out below 2 frames)."
+    "Evaluation settings for rolls made with `roll_cfg`; a beat is a quarter note at `qpm` (left out below 2 frames). For a key-normalized model the memorisation search covers every transposition within an octave."
     from pianodiff.data import preset
+    if hasattr(roll_cfg, 'roll_cfg'):   # a trained model: its rolls, and for a key-normalized one (samples moved to keys drawn at random) a copy in any key
+        if (roll_cfg.config.get('data') or {}).get('key_shifts'): kwargs.setdefault('max_transpose', 12)
+        roll_cfg = roll_cfg.roll_cfg
     roll_cfg = preset(roll_cfg)
     beat = roll_cfg.fs * 60 / qpm
     kwargs.setdefault('beat_frames', int(beat) if beat >= 2 and float(beat).is_integer() else None)

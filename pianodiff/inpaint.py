@@ -12,7 +12,7 @@ import copy, math, time
 import numpy as np
 import torch
 
-from .data import from_model_space, to_model_space
+from .data import fitting_shift, from_model_space, key_shift, to_model_space, transpose
 from .sampling import SAMPLERS, SampleResult, _Run, _bar, _noise, _prior, clip_denoised, em_step, heun_step, karras_sigmas, pc_step
 from .sde import SDE
 
@@ -109,6 +109,16 @@ def _as_given(x: torch.Tensor, pretrained, batched: bool) -> torch.Tensor:
     if pretrained.shape[0] == 1: x = x[:, 0]
     return x if batched else x[0]
 
+def _key_moves(pretrained, r: torch.Tensor, known: torch.Tensor, seed: int) -> list[int] | None:
+    """For a key-normalized model, the shift that moves each roll's known notes to C major / A minor (keeping as many in range as can be);
+    a roll with no known note gets a shift drawn from the training clips', as `sample` draws them. None for any other model."""
+    counts = pretrained.config.get('data', {}).get('key_shifts')
+    if not counts: return None
+    given = r * known   # only the known cells say what key the piece is in
+    drawn = [int(k) for k in counts][int(torch.multinomial(torch.tensor([float(c) for c in counts.values()]), 1,
+                                                            generator=torch.Generator().manual_seed(seed)))]
+    return [fitting_shift(g, key_shift(g, pretrained.roll_cfg.lowest_pitch), lambda v: v[0] > 0.5) if g.any() else drawn for g in given]
+
 def inpaint(
     pretrained,  # a `Pretrained` (from `load_pretrained`)
     roll,  # binary roll [pitches, frames] in the model's pitch range (any number of frames), or a batch [n, pitches, frames]; with onsets [(n,) 2, pitches, frames]
@@ -131,9 +141,13 @@ def inpaint(
     device = next(pretrained.model.parameters()).device
     lo, hi = (-1.0, 1.0) if pretrained.centered else (0.0, 1.0)
     score = clip_denoised(pretrained.model, pretrained.sde, lo, hi) if clip else pretrained.model
-    res = inpaint_sample(score, pretrained.sde, to_model_space(r, pretrained.centered), known, sampler, steps, resample,
+    ups = _key_moves(pretrained, r, known, seed)   # a key-normalized model works in C major / A minor: the known part is moved there and the fill back
+    if ups is None: x0, k0 = r, known
+    else: x0, k0 = (torch.stack([transpose(v, u, fill) for v, u in zip(t, ups)]) for t, fill in ((r, 0.0), (known.float(), 1.0)))
+    res = inpaint_sample(score, pretrained.sde, to_model_space(x0, pretrained.centered), k0.bool(), sampler, steps, resample,
                          seed=seed, device=device, progress=progress, **kwargs)
     filled = (from_model_space(res.x.cpu(), pretrained.centered) >= threshold).float()
+    if ups is not None: filled = torch.stack([transpose(v, -u) for v, u in zip(filled, ups)])
     out = torch.where(known, r, filled)
     if pretrained.shape[0] == 2: out[:, 1] *= out[:, 0]   # an onset only where a note sounds
     return _as_given(out, pretrained, batched)

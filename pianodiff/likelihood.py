@@ -303,6 +303,9 @@ def nll_per_frame(
 ) -> float:
     "The variational upper bound on the negative log-likelihood of `pieces` (a Monte Carlo estimate), in nats per frame over all their frames."
     cfg, model = pretrained.roll_cfg, pretrained.model
+    if (pretrained.config.get('data') or {}).get('key_shifts'):
+        raise ValueError("this model was trained on key-normalized clips (pianodiff train --key-normalize): it models music moved to C major / A minor, "
+                         "so it gives no likelihood of a piece in its own key; use a model trained without --key-normalize")
     if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
         raise ValueError(f'window must be a whole number of frames >= 1, or None for whole pieces; got {window!r}')
     if pretrained.shape[0] != 1:

@@ -18,9 +18,9 @@ import torch
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'AUDIO_FORMATS', 'RollConfig', 'cache_dir', 'corpus_midi', 'MidiReadError', 'load_midi',
            'midi_from_bytes', 'sustain_notes', 'notes_to_roll', 'onset_roll', 'midi_notes', 'pitch_name',
-           'midi_to_roll', 'plot_roll', 'roll_to_midi', 'active_fraction', 'split_clips', 'fluidsynth_available',
-           'default_soundfont', 'midi_to_audio', 'roll_to_audio', 'encode_audio', 'play', 'write_wav', 'save_roll',
-           'clip_explorer']
+           'midi_to_roll', 'figure', 'plot_roll', 'roll_to_midi', 'active_fraction', 'split_clips',
+           'fluidsynth_available', 'default_soundfont', 'midi_to_audio', 'roll_to_audio', 'encode_audio', 'play',
+           'write_wav', 'save_roll', 'clip_explorer']
 
 # %% ../nbs/00_roll.ipynb #50ab7be6
 @dataclass(frozen=True)
@@ -252,8 +252,8 @@ def _as_rolls(rolls) -> list[np.ndarray]:
     if a.ndim == 4 and a.shape[1] == 1: return list(a[:, 0])
     raise ValueError(f"a piano roll is [pitches, frames], [1, pitches, frames] or a batch of them; got shape {a.shape}")
 
-def _roll_figure(**kwargs):
-    "A matplotlib Figure, independent of pyplot, that notebooks display as a PNG."
+def figure(**kwargs):
+    "A matplotlib `Figure` (keyword arguments as for it), independent of pyplot, that a notebook displays as a PNG: for pictures of your own beside `plot_roll`'s."
     from matplotlib.figure import Figure
     class RollFigure(Figure):
         def _repr_png_(self):
@@ -282,7 +282,7 @@ def plot_roll(
     if len(titles) != len(rolls): raise ValueError(f"plot_roll: {len(rolls)} rolls but {len(titles)} titles")
     ncols = ncols or min(len(rolls), 4)
     nrows = math.ceil(len(rolls) / ncols)
-    fig = _roll_figure(figsize=((6.5 if ncols == 1 else 3.4 if ncols <= 4 else 2.4) * ncols + 0.6, height * nrows), dpi=80, layout='constrained')
+    fig = figure(figsize=((6.5 if ncols == 1 else 3.4 if ncols <= 4 else 2.4) * ncols + 0.6, height * nrows), dpi=80, layout='constrained')
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     lo, hi = cfg.lowest_pitch, cfg.highest_pitch
     for ax, r, title in zip(axes, rolls, titles):

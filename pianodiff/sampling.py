@@ -18,7 +18,7 @@ from .sde import SDE, VPSDE, sigmas_of, times_of
 # %% auto #0
 __all__ = ['SAMPLERS', 'SampleResult', 'em_step', 'sample_em', 'pc_step', 'sample_pc', 'sample_ode', 'karras_sigmas',
            'karras_times', 'log_snr_times', 'denoiser', 'heun_step', 'sample_heun', 'sample_dpmpp_2m', 'clip_denoised',
-           'sample', 'to_rolls', 'to_onsets']
+           'restore_keys', 'sample', 'to_rolls', 'to_onsets']
 
 # %% ../nbs/06_sampling.ipynb #aaa82780
 @dataclass
@@ -28,6 +28,7 @@ class SampleResult:
     nfe: int          # network (score) evaluations per batch
     seconds: float    # wall-clock time
     sampler: str = ''
+    shifts: torch.Tensor | None = None   # a key-normalized model's samples: the semitones each was moved from C major / A minor (`restore_keys`)
 
 class _Counted:
     def __init__(self, fn): self.fn, self.n = fn, 0
@@ -284,6 +285,22 @@ def clip_denoised(score_fn, sde: SDE, lo: float = -1.0, hi: float = 1.0):
     return clipped
 
 # %% ../nbs/06_sampling.ipynb #d1225d29
+def restore_keys(
+    x: torch.Tensor,  # samples in model space [n, channels, pitches, frames] of a key-normalized model (in C major / A minor)
+    pretrained,  # the model: its configuration holds the counts of the shifts that normalized its training clips
+    seed: int = 0,  # fixes the keys drawn
+) -> tuple[torch.Tensor, torch.Tensor]:
+    "Each sample moved back by minus a normalizing shift drawn from the training clips' (an octave up or down when that keeps more of its notes in range); and the shifts applied."
+    from pianodiff.data import fitting_shift, transpose
+    counts = pretrained.config.get('data', {}).get('key_shifts')
+    if not counts: raise ValueError("this model was not trained on key-normalized clips (its configuration holds no key_shifts)")
+    values = torch.tensor([int(k) for k in counts])
+    drawn = -values[torch.multinomial(torch.tensor([float(c) for c in counts.values()]), len(x), replacement=True,
+                                      generator=torch.Generator().manual_seed(seed))]
+    silence, mid = (-1.0, 0.0) if pretrained.centered else (0.0, 0.5)
+    ups = [fitting_shift(xi, int(u), lambda v: v[0] > mid) for xi, u in zip(x, drawn)]
+    return torch.stack([transpose(xi, u, silence) for xi, u in zip(x, ups)]) if len(x) else x, torch.tensor(ups, dtype=torch.long)
+
 SAMPLERS = {'em': (sample_em, {'steps': 1000}), 'pc': (sample_pc, {'steps': 500}), 'ode': (sample_ode, {}),
             'heun': (sample_heun, {'steps': 25}), 'heun-churn': (sample_heun, {'steps': 25, 'churn': 0.5}),
             'dpmpp-2m': (sample_dpmpp_2m, {'steps': 15}), 'dpmpp-2m-sde': (sample_dpmpp_2m, {'steps': 20, 'eta': 1.0})}
@@ -296,6 +313,7 @@ def sample(
     steps: int | None = None,  # sampler steps (default: the sampler's own; ignored by 'ode')
     progress: bool = True,  # progress bar
     clip: bool = True,  # clip the denoised estimate to the data range (see `clip_denoised`)
+    keys: bool = True,  # a key-normalized model: move its samples from C major / A minor to keys drawn from its data's (see `restore_keys`)
     **kwargs,  # passed to the sampler (snr, corrector_steps, churn, eta, rtol, atol, eps, callback)
 ) -> SampleResult:
     "`n` new clips from a trained model, in model space, with the sampler's NFE and seconds."
@@ -308,6 +326,7 @@ def sample(
     if clip: score = clip_denoised(score, pretrained.sde, *((-1.0, 1.0) if pretrained.centered else (0.0, 1.0)))
     r = fn(score, pretrained.sde, (n, *pretrained.shape), seed=seed, progress=progress, device=device, **kw)
     r.sampler = sampler
+    if keys and pretrained.config.get('data', {}).get('key_shifts'): r.x, r.shifts = restore_keys(r.x, pretrained, seed)
     return r
 
 # %% ../nbs/06_sampling.ipynb #20f35d4f

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .data import PRESETS, Augment, ClipDataset, dataset_name, load_chorales, load_maestro, make_loader, preset, to_model_space
+from .data import PRESETS, Augment, ClipDataset, dataset_name, load_chorales, load_maestro, make_loader, normalize_keys, preset, to_model_space
 from .roll import RollConfig
 from .score import dsm_loss
 from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE, sigmas_of, times_of
@@ -49,6 +49,7 @@ class TrainConfig:
     augment: bool = True              # random transposition and time shift of training clips
     max_transpose: int = 3            # semitones, when augmenting
     max_shift: int = 2                # frames, when augmenting
+    key_normalize: bool = False       # move every clip to C major / A minor (`normalize_keys`); max_transpose is then unused: no transposition is drawn
     seed: int = 0                     # fixes weights, data order, augmentation and noise
     val_seed: int = 1234              # fixes the validation noise levels and draws
     max_steps_per_epoch: int | None = None  # cut epochs short (tests, quick looks)
@@ -233,7 +234,8 @@ def _resume(ckpt: Path, config: dict, cfg: TrainConfig, model, ema, opt, resume:
     saved, mine = same(header['config']), same(config)   # more epochs, another patience or a cooldown may be asked for when resuming
     if json.dumps(saved, sort_keys=True) != json.dumps(mine, sort_keys=True):
         diff = [k for k in saved if json.dumps(saved[k], sort_keys=True) != json.dumps(mine[k], sort_keys=True)]
-        raise CheckpointError(f"{ckpt} was written with a different {', '.join(diff)} configuration: "
+        fields = [f for f in mine['train'] if saved['train'].get(f) != mine['train'][f]] if 'train' in diff else []
+        raise CheckpointError(f"{ckpt} was written with a different {', '.join(diff)} configuration" + (f" ({', '.join(fields)})" if fields else '') + ": "
                               "resume with the same settings, or train into a new folder")
     model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith('model.')})
     ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith('ema.')})
@@ -284,6 +286,27 @@ def _save(paths: dict, ckpt: Path, out: Path, config: dict, model, ema, opt, his
     (out / 'history.json').write_text(json.dumps(history, indent=1))
     _plot_history(history, paths['loss_plot'])
 
+def _init_from(model, init, unet_cfg, sde, roll_cfg, cfg) -> dict:
+    "Load the EMA weights of the trained model `init` into `model` (their network, SDE, data scaling and piano roll must match); where they came from."
+    import hashlib
+    folder = PRETRAINED_DIR / str(init) if str(init) in PRETRAINED else Path(init)
+    weights = (folder if folder.is_dir() else folder.parent) / 'model.safetensors'
+    if not weights.exists():
+        raise CheckpointError(f"init={str(init)!r}: no model.safetensors there; pass a bundled model ({', '.join(PRETRAINED)}) or a run folder")
+    tensors, header = read_checkpoint(weights)
+    theirs = header.get('config') or {}
+    roll = lambda c: {k: c.get(k) for k in ('fs', 'lowest_pitch', 'highest_pitch', 'onsets', 'binary')}
+    differ = [what for what, a, b in (('network', UNetConfig.from_dict(theirs.get('unet', {})).to_dict(), unet_cfg.to_dict()),
+                                      ('SDE', theirs.get('sde'), sde_to_dict(sde)),
+                                      ('data scaling (centered)', theirs.get('train', {}).get('centered', True), cfg.centered),
+                                      ('piano roll (frame rate, pitch range, onsets)', roll(theirs.get('roll', {})), roll(roll_cfg.to_dict()))) if a != b]
+    if differ:
+        raise CheckpointError(f"init={str(init)!r}: {weights} was trained with another {', '.join(differ)}; fine-tune with the settings of the model "
+                              "it starts from (--sde, --edm/--bernoulli, --channels, --arch, --beat-frames, --no-attention, --onsets, --uncentered, --preset)")
+    model.load_state_dict(tensors)
+    return {'from': str(init), 'sha256': hashlib.sha256(weights.read_bytes()).hexdigest(), 'epoch': header.get('epoch'),
+            'dataset': (theirs.get('data') or {}).get('dataset')}
+
 def train(
     out: str | Path,  # run folder: checkpoint.safetensors, model.safetensors + config.json, loss.png, history.json
     train_ds: ClipDataset,  # training clips
@@ -295,6 +318,7 @@ def train(
     device: str | None = None,  # 'cpu', 'cuda', ...; default: CUDA when present
     progress: bool = True,  # progress bars
     data: dict | None = None,  # how the data was made, saved with the configuration (e.g. {'dataset': 'chorales'})
+    init: str | Path | None = None,  # start from this trained model's EMA weights (a bundled name or a run folder): fine-tuning, with a new optimizer and schedule
 ) -> dict:
     "Train a score model by denoising score matching; returns the training history and the paths written."
     out = Path(out)
@@ -321,18 +345,26 @@ def train(
     if unet_cfg.arch == 'scorenet' and (roll_cfg.n_pitches, roll_cfg.clip_frames) != (28, 28):
         raise ValueError(f"the paper's ScoreNet takes 28 x 28 rolls, and these clips are {roll_cfg.n_pitches} x {roll_cfg.clip_frames}: "
                          "use the 'paper-code' preset (pitches 56..83, 28 one-second frames) or the U-Net")
-    data = {**(data or {}), 'train_clips': len(train_ds), 'val_clips': len(val_ds),   # the densities set the sampling threshold
+    data = dict(data or {})
+    if cfg.key_normalize:   # every clip in C major / A minor; the counts of the shifts let samples be moved back to the data's keys
+        (train_ds, shifts), (val_ds, _) = normalize_keys(train_ds), normalize_keys(val_ds)
+        data['key_shifts'] = {str(k): c for k, c in zip(*(v.tolist() for v in shifts.unique(return_counts=True)))}
+    data = {**data, 'train_clips': len(train_ds), 'val_clips': len(val_ds),   # the densities set the sampling threshold
             'train_density': train_ds.clips.float().mean().item() if len(train_ds) else None,
             'val_density': val_ds.clips.float().mean().item() if len(val_ds) else None}
-    config = _full_config(roll_cfg, sde, unet_cfg, cfg, data)
     torch.manual_seed(cfg.seed)
     model = build_model(unet_cfg, sde).to(device)
+    ckpt = out / 'checkpoint.safetensors'
+    if resume and ckpt.exists():   # the checkpoint's weights win; where the run started stays as the run recorded it
+        started = (read_checkpoint(ckpt)[1].get('config', {}).get('data') or {}).get('init')
+        if started: data['init'] = started
+    elif init is not None: data['init'] = _init_from(model, init, unet_cfg, sde, roll_cfg, cfg)
+    config = _full_config(roll_cfg, sde, unet_cfg, cfg, data)
     ema = copy.deepcopy(model).eval().requires_grad_(False)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
-    ckpt = out / 'checkpoint.safetensors'
     history, start_epoch, step, best, since_best = _resume(ckpt, config, cfg, model, ema, opt, resume, rank)
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
-    aug = Augment(cfg.max_transpose, cfg.max_shift, unet_cfg.beat_frames or 1) if cfg.augment else Augment(0, 0)   # a beat clock: shifts by whole beats
+    aug = Augment(0 if cfg.key_normalize else cfg.max_transpose, cfg.max_shift, unet_cfg.beat_frames or 1) if cfg.augment else Augment(0, 0)   # a beat clock: shifts by whole beats
     if cfg.augment and unet_cfg.beat_frames and 0 < cfg.max_shift < unet_cfg.beat_frames and rank == 0:
         warnings.warn(f"max_shift={cfg.max_shift} is less than a beat ({unet_cfg.beat_frames} frames): with a beat clock, time shifts are whole beats, "
                       "so there will be none; set max_shift to a multiple of beat_frames (or 0)")
@@ -404,8 +436,14 @@ DATA_LICENCES = {   # dataset -> (licence of weights trained on it, a line on th
 }
 
 def model_licence(config: dict) -> tuple[str, str, str | None]:
-    "The licence of a model's weights, a line on its training data and the terms to repeat when it is used, from its configuration's dataset."
-    dataset = (config.get('data') or {}).get('dataset')
+    "The licence of a model's weights, a line on its training data and the terms to repeat when it is used, from its configuration's dataset (and the dataset of the model it was fine-tuned from, whose terms carry over)."
+    data = config.get('data') or {}
+    start = data.get('init') or {}
+    if start.get('dataset') and start['dataset'] != data.get('dataset'):   # fine-tuned from a model trained on other data: the stricter terms hold
+        own, theirs = (model_licence({'data': {'dataset': d}}) for d in (data.get('dataset'), start.get('dataset')))
+        if theirs[0] != PACKAGE_LICENCE and own[0] == PACKAGE_LICENCE: return theirs[0], f"{own[1]}; fine-tuned from a model {theirs[1]}", theirs[2]
+        return own
+    dataset = data.get('dataset')
     if dataset in DATA_LICENCES: return DATA_LICENCES[dataset]
     what = f'trained on {dataset!r}, which pianodiff does not know' if dataset else 'trained on data its configuration does not name'
     return ('unknown', f'{what}: check the terms of that data before sharing the weights or what they generate', None)
@@ -434,7 +472,8 @@ def model_card(
              '## Data', '',
              f"{d.get('dataset')}, preset {d.get('preset')}: {d.get('train_clips')} training and {d.get('val_clips')} validation clips (when it was trained) of "
              f"{r['clip_frames']} frames at {r['fs']:g} frame{'s' if r['fs'] != 1 else ''} per second ({r['clip_frames'] / r['fs']:g} s), MIDI pitches "
-             f"{r['lowest_pitch']} to {r['highest_pitch']}{', with an onset channel' if r.get('onsets') else ''}; note density {d.get('train_density', float('nan')):.3f} (training).", '',
+             f"{r['lowest_pitch']} to {r['highest_pitch']}{', with an onset channel' if r.get('onsets') else ''}; note density {d.get('train_density', float('nan')):.3f} (training)."
+             + (" Every clip was moved to C major / A minor (key normalization); samples are moved back to keys drawn from the data's." if t.get('key_normalize') else ''), '',
              '## Model', '',
              (f"The paper's ScoreNet (unpadded, 28 x 28 rolls) with channels {tuple(u['channels'])}, " if u.get('arch') == 'scorenet' else
               f"U-Net with channels {tuple(u['channels'])}, {'attention' if u.get('attention') else 'no attention'}, ") +
@@ -444,7 +483,9 @@ def model_card(
              f"Weighting {t['weighting']}, noise levels {t['noise']}, batch {t['batch_size']}, learning rate {t['lr']:g}"
              + (f", cooldown over the last {t['cooldown_epochs']} epochs" if t.get('cooldown_epochs') else '') + f", EMA decay {t['ema_decay']}, seed {t['seed']}"
              + (f"; the validation loss read {t['max_val_clips']} of the {d.get('val_clips')} validation clips, evenly spaced"
-                if t.get('max_val_clips') and t['max_val_clips'] < (d.get('val_clips') or 0) else '') + '.']
+                if t.get('max_val_clips') and t['max_val_clips'] < (d.get('val_clips') or 0) else '') + '.'
+             + (f" Fine-tuned from {d['init']['from']} (weights SHA-256 {d['init']['sha256'][:12]}..., epoch {d['init'].get('epoch')}); "
+                "the history, steps and wall time below are the fine-tuning's only." if d.get('init') else '')]
     if info:
         lines += ['', f"Command: `{info['command']}`", '', f"Wall time {info['wall_seconds'] / 60:.0f} min on {info['machine']}."
                   + (f" {info['note']}" if info.get('note') else '')]
@@ -485,6 +526,8 @@ def train_parser(parser=None):
     p.add_argument('--beat-frames', type=int, default=None, help='frames per beat: the network sees the phase of the beat, and time shifts are whole beats')
     p.add_argument('--max-shift', type=int, default=None, help=f'largest time shift when augmenting, in frames (default: the recipe\'s, {d.max_shift})')
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick runs)')
+    p.add_argument('--key-normalize', action='store_true', help='move every clip to C major / A minor; samples are moved back to keys drawn from the data\'s')
+    p.add_argument('--init', default=None, help='start from the weights of this trained model (a bundled name or a run folder): fine-tuning')
     p.add_argument('--resume', action='store_true', help='continue from the run folder\'s checkpoint')
     p.add_argument('--device', default=None); p.add_argument('--quiet', action='store_true')
     return p
@@ -519,11 +562,12 @@ def train_from_args(args) -> dict:
     recipe = {'bernoulli': BERNOULLI_TRAIN, 'edm': EDM_TRAIN}.get(precond, TrainConfig())
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
                   patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch, max_minutes=getattr(args, 'max_minutes', None), max_val_clips=getattr(args, 'max_val_clips', None),
-                  augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift)
+                  augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift,
+                  key_normalize=getattr(args, 'key_normalize', False))
     data = {'dataset': 'chorales' if args.data == 'chorales' else polyphonic_name(args.data) if benchmark else dataset_name(args.data),
             'preset': args.preset, 'limit': args.limit}
     return train(args.out, tr, va, SDE_NAMES[args.sde](), unet_cfg, cfg, resume=args.resume, device=args.device,
-                 progress=not args.quiet, data=data)
+                 progress=not args.quiet, data=data, init=getattr(args, 'init', None))
 
 # %% ../nbs/05_train.ipynb #76a0928d
 if __name__ == '__main__':

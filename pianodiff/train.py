@@ -453,7 +453,8 @@ def _data_licence(dataset: str | None) -> tuple[str, str, str | None]:
 def _lineage(data: dict) -> list:
     "The datasets behind a model's weights: its own, then that of the model it was fine-tuned from, and so on (repeats in a row merged)."
     out, start = [data.get('dataset')], data.get('init')
-    while start is not None: out.append(start.get('dataset')); start = start.get('init')   # None: a start model whose data was not named
+    while start is not None:   # a start model whose data was not named records None: unknown terms
+        out.append(start['dataset'] if 'dataset' in start else out[-1]); start = start.get('init')   # records from before the field: as the run's own data
     return [d for k, d in enumerate(out) if k == 0 or d != out[k - 1]]
 
 def _trained_on(chain: list) -> str:

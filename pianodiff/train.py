@@ -502,7 +502,7 @@ def model_card(
              f"{d.get('dataset')}, preset {d.get('preset')}: {d.get('train_clips')} training and {d.get('val_clips')} validation clips (when it was trained) of "
              f"{r['clip_frames']} frames at {r['fs']:g} frame{'s' if r['fs'] != 1 else ''} per second ({r['clip_frames'] / r['fs']:g} s), MIDI pitches "
              f"{r['lowest_pitch']} to {r['highest_pitch']}{', with an onset channel' if r.get('onsets') else ''}; note density {d.get('train_density', float('nan')):.3f} (training)."
-             + (" Every clip was moved to C major / A minor (key normalization); samples are moved back to keys drawn from the data's." if t.get('key_normalize') else ''), '',
+             + (" Every clip was moved to C major / A minor (key normalization), and none was transposed while augmenting; samples are moved back to keys drawn from the data's." if t.get('key_normalize') else ''), '',
              '## Model', '',
              (f"The paper's ScoreNet (unpadded, 28 x 28 rolls) with channels {tuple(u['channels'])}, " if u.get('arch') == 'scorenet' else
               f"U-Net with channels {tuple(u['channels'])}, {'attention' if u.get('attention') else 'no attention'}, ") +
@@ -514,7 +514,7 @@ def model_card(
              + (f"; the validation loss read {t['max_val_clips']} of the {d.get('val_clips')} validation clips, evenly spaced"
                 if t.get('max_val_clips') and t['max_val_clips'] < (d.get('val_clips') or 0) else '') + '.'
              + (f" Fine-tuned from {d['init']['from']} (weights SHA-256 {d['init']['sha256'][:12]}..., epoch {d['init'].get('epoch')}); "
-                "the history, steps and wall time below are the fine-tuning's only." if d.get('init') else '')]
+                "the history and steps below are the fine-tuning's only." if d.get('init') else '')]
     if info:
         lines += ['', f"Command: `{info['command']}`", '', f"Wall time {info['wall_seconds'] / 60:.0f} min on {info['machine']}."
                   + (f" {info['note']}" if info.get('note') else '')]

@@ -1,4 +1,4 @@
-"Shared by the benchmark scripts: the machine line and writing one section of bench/RESULTS.md."
+"Shared by the benchmark scripts: the machine line, writing one section of bench/RESULTS.md, and an evaluation row as the JSON files keep it."
 import os, platform, re
 from pathlib import Path
 
@@ -18,6 +18,15 @@ def write_section(title: str, body: str):
     pattern = re.compile(rf'^## {re.escape(title)}.*?(?=^## |\Z)', re.S | re.M)
     text = pattern.sub(lambda _: section + '\n', text, count=1) if pattern.search(text) else text.rstrip('\n') + '\n\n' + section
     RESULTS.write_text(text.rstrip('\n') + '\n')
+
+
+def slim(row: dict, keep: tuple | None = None) -> dict:
+    "An evaluation row without its per-clip arrays (the nearest-clip distances as their 10th, 50th and 90th percentiles); only the fields in `keep` when given."
+    import numpy as np
+    from pianodiff.evaluate import to_json
+    out = {k: v for k, v in row.items() if k != 'nearest' and (keep is None or k in keep)}
+    if row.get('nearest') is not None: out['nearest_quantiles'] = np.quantile(row['nearest'], [0.1, 0.5, 0.9]).tolist()
+    return to_json(out)
 
 
 def sampled_rolls(model, samplers, n: int, seed: int, name: str = '', rules=('midpoint',), onsets: dict | None = None) -> tuple[dict, dict]:

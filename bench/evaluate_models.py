@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from _results import machine, sampled_rolls, write_section
+from _results import machine, sampled_rolls, slim, write_section
 from pianodiff.data import PAPER_FIRST_CLIP, download_maestro, load_chorales, load_maestro
 from pianodiff.evaluate import (border_activity, eval_config, evaluation_table, format_statistics, format_table, nearest_clips,
-                                plot_statistics, to_json)
+                                plot_statistics)
 from pianodiff.roll import cache_dir
 from pianodiff.sampling import SAMPLERS
 from pianodiff.train import PRETRAINED, load_pretrained
@@ -32,15 +32,6 @@ from pianodiff.train import PRETRAINED, load_pretrained
 HERE = Path(__file__).parent
 SHARED = HERE.parent.parent / 'shared'
 SEED = 100
-KEEP = ('n', 'n_reference', 'mean_oa', 'mean_oa_ci', 'oa', 'oa_ci', 'kl', 'means', 'borders', 'reference_borders',
-        'exact_copies', 'near_copies')
-
-
-def slim(row: dict) -> dict:
-    "What the JSON keeps of an evaluation: no per-clip arrays, the nearest distances as quantiles."
-    out = {k: row[k] for k in KEEP if k in row}
-    if 'nearest' in row: out['nearest_quantiles'] = np.quantile(row['nearest'], [0.1, 0.5, 0.9]).tolist()
-    return to_json(out)
 
 
 def memorisation_reference(val, train, cfg) -> dict:

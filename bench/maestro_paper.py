@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from _results import machine, sampled_rolls, write_section
+from _results import machine, sampled_rolls, slim, write_section
 from pianodiff.data import load_maestro
 from pianodiff.evaluate import border_activity, eval_config, evaluation_table, format_table, mean_oa_difference, to_json
 from pianodiff.train import load_pretrained, train_from_args, train_parser
@@ -79,12 +79,6 @@ def run_training(command: str) -> Path:
     return folder
 
 
-def slim(row: dict) -> dict:
-    out = {k: row[k] for k in KEEP if k in row}
-    if 'nearest' in row: out['nearest_quantiles'] = np.quantile(row['nearest'], [0.1, 0.5, 0.9]).tolist()
-    return to_json(out)
-
-
 def judge(model, data: Path, n: int, name: str, smoke: bool, keep: dict | None = None) -> dict:
     "Samples of `model` with the paper's samplers, judged against the validation clips of its preset (the rolls and the clips put in `keep` when given)."
     limit = 24 if smoke else None
@@ -93,7 +87,7 @@ def judge(model, data: Path, n: int, name: str, smoke: bool, keep: dict | None =
     sets, cost = sampled_rolls(model, SAMPLERS, n, SEED, name)
     rows = evaluation_table(sets, val, train, eval_config(model.roll_cfg), n_reference_rows=n)
     if keep is not None: keep.update(sets=sets, validation=val, cfg=eval_config(model.roll_cfg))
-    return {'cost': cost, 'rows': {k: slim(v) for k, v in rows.items()}, 'table': format_table(rows),
+    return {'cost': cost, 'rows': {k: slim(v, KEEP) for k, v in rows.items()}, 'table': format_table(rows),
             'validation_borders': border_activity(val), 'validation_density': float(val.mean()),
             'examples': {s: sets[s][:4].astype(int).tolist() for s in SAMPLERS},   # Figure 6: four clips per sampler
             'n_validation': len(val), 'n_train': len(train)}
@@ -120,7 +114,7 @@ def anchors(data: Path, smoke: bool) -> dict | None:
     train = load_maestro(data, 'train', 'paper-code', limit=limit, progress=False).clips.numpy()
     with np.load(path) as z: sets = {k: z[k].astype(bool) for k in SAMPLERS}
     rows = evaluation_table(sets, val, train, eval_config('paper-code'), n_reference_rows=12)
-    return {'rows': {k: slim(v) for k, v in rows.items()}, 'table': format_table(rows),
+    return {'rows': {k: slim(v, KEEP) for k, v in rows.items()}, 'table': format_table(rows),
             'examples': {k: v[:4].astype(int).tolist() for k, v in sets.items()}}
 
 

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from _results import machine, sampled_rolls, write_section
-from maestro_paper import archive, run_training, slim
+from _results import machine, sampled_rolls, slim, write_section
+from maestro_paper import KEEP, archive, run_training
 from pianodiff.data import load_maestro
 from pianodiff.evaluate import border_activity, eval_config, evaluation_table, format_table
 
@@ -60,7 +60,7 @@ def judge(model, data: Path, split: str, samplers, n: int, seed: int, smoke: boo
     ref = spaced(load_maestro(data, split, model.roll_cfg, limit=6 if smoke else None, progress=False).clips.numpy(), REF_CLIPS)
     sets, cost = sampled_rolls(model, samplers, n, seed, f'maestro ({split})')
     rows = evaluation_table(sets, ref, train, eval_config(model.roll_cfg), n_reference_rows=n)
-    return {'cost': cost, 'rows': {k: slim(v) for k, v in rows.items()}, 'table': format_table(rows), 'n_reference': len(ref),
+    return {'cost': cost, 'rows': {k: slim(v, KEEP) for k, v in rows.items()}, 'table': format_table(rows), 'n_reference': len(ref),
             'reference_borders': border_activity(ref), 'reference_density': float(ref.mean()),
             'examples': {s: sets[s][:2].astype(int).tolist() for s in samplers}}
 
@@ -139,7 +139,7 @@ def add_sampler(name: str):
     sets, cost = sampled_rolls(model, (name,), N, SEED, 'maestro (validation)')
     row = evaluate_rolls(sets[name], ref, train, eval_config(model.roll_cfg))
     samplers = [k for k in part['rows'] if not k.startswith(('real', 'baseline'))]
-    part['rows'] = {**{k: part['rows'][k] for k in samplers}, name: slim(row), **{k: v for k, v in part['rows'].items() if k not in samplers}}
+    part['rows'] = {**{k: part['rows'][k] for k in samplers}, name: slim(row, KEEP), **{k: v for k, v in part['rows'].items() if k not in samplers}}
     lines = part['table'].split('\n')
     lines.insert(2 + len(samplers), format_table({name: row}).split('\n')[-1])   # after the samplers' rows, before the references
     part['table'] = '\n'.join(lines)

@@ -19,11 +19,10 @@ Writes bench/paired_compare.json (one entry per pair, sampler, split and seed; o
 import argparse, datetime, json, time
 from pathlib import Path
 
-import numpy as np
 
-from _results import machine, sampled_rolls, write_section
+from _results import machine, sampled_rolls, slim, write_section
 from pianodiff.data import load_chorales
-from pianodiff.evaluate import eval_config, evaluation_table, format_table, mean_oa_difference, to_json
+from pianodiff.evaluate import eval_config, evaluation_table, format_table, mean_oa_difference
 from pianodiff.sampling import SAMPLERS
 from pianodiff.train import PRETRAINED_DIR, load_pretrained
 from recipe_compare import weights_id
@@ -38,13 +37,6 @@ def _rhythm(e: dict) -> str:
     if e['rhythm'] is None: return 'no beat clock'
     r = e['rhythm']; lo, hi = r[e['a']['label']]['real_interval']
     return ' / '.join(f"{r[k]['oa']:.3f} ({'inside' if r[k]['inside'] else 'outside'})" for k in (e['a']['label'], e['b']['label'])) + f" ([{lo:.3f}, {hi:.3f}])"
-
-
-def slim(row: dict) -> dict:
-    "An evaluation row without its per-clip arrays: the nearest-clip distances as their 10th, 50th and 90th percentiles."
-    out = {k: v for k, v in row.items() if k != 'nearest'}
-    if row.get('nearest') is not None: out['nearest_quantiles'] = np.quantile(row['nearest'], [0.1, 0.5, 0.9]).tolist()
-    return to_json(out)
 
 
 def run_summary(name: str) -> dict | None:

@@ -333,6 +333,8 @@ def train(
     if device is None and world > 1 and torch.cuda.is_available(): device = f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
     device = _select_device(device)
     roll_cfg = train_ds.cfg
+    if train_ds.cfg.hop != val_ds.cfg.hop:   # training windows that start more often (`pianodiff train --train-hop`): the model keeps the validation clips' hop
+        roll_cfg = replace(roll_cfg, clip_hop=val_ds.cfg.clip_hop)
     if unet_cfg.in_channels != train_ds.shape[0]:
         raise ValueError(f"the clips have {train_ds.shape[0]} channel{'s' if train_ds.shape[0] > 1 else ''} "
                          f"({'roll and onsets' if roll_cfg.onsets else 'the roll'}) but unet_cfg.in_channels={unet_cfg.in_channels}: "
@@ -351,6 +353,7 @@ def train(
         raise ValueError(f"the paper's ScoreNet takes 28 x 28 rolls, and these clips are {roll_cfg.n_pitches} x {roll_cfg.clip_frames}: "
                          "use the 'paper-code' preset (pitches 56..83, 28 one-second frames) or the U-Net")
     data = dict(data or {})
+    if train_ds.cfg.hop != val_ds.cfg.hop: data['train_clip_hop'] = train_ds.cfg.hop
     if cfg.key_normalize:   # every clip in C major / A minor; the counts of the shifts let samples be moved back to the data's keys
         (train_ds, shifts), (val_ds, _) = normalize_keys(train_ds), normalize_keys(val_ds)
         data['key_shifts'] = {str(k): c for k, c in zip(*(v.tolist() for v in shifts.unique(return_counts=True)))}
@@ -496,12 +499,13 @@ def model_card(
     d, r = config['data'], config['roll']   # older files lack newer fields: read them at their defaults, as load_pretrained does
     u, t = UNetConfig.from_dict(config['unet']).to_dict(), TrainConfig.from_dict(config['train']).to_dict()
     licence, data_line, _ = model_licence(config)
+    hop_text = f"; training windows started every {d['train_clip_hop']} frames" + (' (they overlap)' if d['train_clip_hop'] < r['clip_frames'] else '') if d.get('train_clip_hop') else ''
     lines = [f'# Model card: {Path(name).name}', '',
              f"Trained by pianodiff {config.get('pianodiff', '?')} (the training chapter of the book tells how).", '',
              '## Data', '',
              f"{d.get('dataset')}, preset {d.get('preset')}: {d.get('train_clips')} training and {d.get('val_clips')} validation clips (when it was trained) of "
              f"{r['clip_frames']} frames at {r['fs']:g} frame{'s' if r['fs'] != 1 else ''} per second ({r['clip_frames'] / r['fs']:g} s), MIDI pitches "
-             f"{r['lowest_pitch']} to {r['highest_pitch']}{', with an onset channel' if r.get('onsets') else ''}; note density {d.get('train_density', float('nan')):.3f} (training)."
+             f"{r['lowest_pitch']} to {r['highest_pitch']}{', with an onset channel' if r.get('onsets') else ''}{hop_text}; note density {d.get('train_density', float('nan')):.3f} (training)."
              + (" Every clip was moved to C major / A minor (key normalization), and none was transposed while augmenting; samples are moved back to keys drawn from the data's." if t.get('key_normalize') else ''), '',
              '## Model', '',
              (f"The paper's ScoreNet (unpadded, 28 x 28 rolls) with channels {tuple(u['channels'])}, " if u.get('arch') == 'scorenet' else
@@ -556,6 +560,8 @@ def train_parser(parser=None):
     p.add_argument('--max-shift', type=int, default=None, help=f'largest time shift when augmenting, in frames (default: the recipe\'s, {d.max_shift})')
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick runs)')
     p.add_argument('--key-normalize', action='store_true', help='move every clip to C major / A minor; samples are moved back to keys drawn from the data\'s')
+    p.add_argument('--train-hop', type=int, default=None, help='training windows start every N frames (default: the preset\'s hop, no overlap); '
+                   'validation clips and the saved roll configuration keep the preset\'s')
     p.add_argument('--init', default=None, help='start from the weights of this trained model (a bundled name or a run folder): fine-tuning')
     p.add_argument('--resume', action='store_true', help='continue from the run folder\'s checkpoint')
     p.add_argument('--device', default=None); p.add_argument('--quiet', action='store_true')
@@ -572,12 +578,19 @@ def train_from_args(args) -> dict:
     args.preset = args.preset or ('jsb' if benchmark else 'default')
     roll_cfg = preset(args.preset)
     if getattr(args, 'onsets', False): roll_cfg = replace(roll_cfg, onsets=True)
+    hop = getattr(args, 'train_hop', None)
+    if hop is not None:   # more, overlapping training windows; checked before any data is read
+        beat = getattr(args, 'beat_frames', None) or 1
+        if hop < 1 or hop % beat:
+            raise ValueError(f"--train-hop {hop}: training windows must start every whole number of beats (a positive multiple of --beat-frames {beat}), "
+                             "so that the beat clock stays right; e.g. --train-hop " + str(4 * beat))
+    cfg_of = lambda s: replace(roll_cfg, clip_hop=hop) if hop is not None and s == 'train' else roll_cfg
     if args.data == 'chorales':
-        tr, va = (load_chorales(s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
+        tr, va = (load_chorales(s, cfg_of(s), limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
     elif benchmark:   # the benchmark's own splits: never the music21 chorales, which share pieces with the JSB test split
-        tr, va = (polyphonic_clips(load_polyphonic(args.data, s)[:args.limit], roll_cfg, split=s) for s in ('train', 'validation'))
+        tr, va = (polyphonic_clips(load_polyphonic(args.data, s)[:args.limit], cfg_of(s), split=s) for s in ('train', 'validation'))
     else:
-        tr, va = (load_maestro(args.data, s, roll_cfg, limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
+        tr, va = (load_maestro(args.data, s, cfg_of(s), limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
     arch = getattr(args, 'arch', 'unet')
     precond = 'bernoulli' if getattr(args, 'bernoulli', False) else 'edm' if getattr(args, 'edm', False) else 'score'
     if arch == 'scorenet':

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/nfe_quality.py           # 20 minutes to an hour on 2 CPU cores (its PC comparison alone: 13 min for the bundled model, 26 min for the EDM model)
     .venv/bin/python bench/nfe_quality.py --smoke   # a minute: 2 clips, few steps, results in /tmp/nfe_quality_smoke
+    .venv/bin/python bench/nfe_quality.py --results-only   # rewrite its RESULTS.md section from bench/nfe_quality.json
 
 Writes bench/nfe_quality.json (read by the sampling chapter, nbs/06_sampling.ipynb, which draws the figures),
 bench/nfe_quality.png and its section of bench/RESULTS.md.
@@ -75,7 +76,40 @@ def settings_text(settings: dict) -> str:
     return ', '.join(f'{k}={v}' for k, v in settings.items()) or 'defaults'
 
 
+def write_results(result: dict) -> str:
+    "This run's section of bench/RESULTS.md, from its JSON (the weights it sampled named in the heading); returns the text."
+    rows, ref, verdict, mean_oa = result['runs'], result['validation'], result['verdict'], result['mean_oa']
+    N = next(r['clips'] for r in rows if r['role'] == 'comparison') // 2
+    n = next((r['clips'] for r in rows if r['role'] == 'sweep'), 0)
+    weights = f", weights SHA-256 {result['weights_sha256'][:12]}..." if result.get('weights_sha256') else ''
+    lines = [f"Quality against NFE, bundled chorale model ({result['date']}{weights})\n",
+             f"Machine: {result['machine']}. `python bench/nfe_quality.py` (also writes bench/nfe_quality.json, drawn in the "
+             "sampling chapter, and bench/nfe_quality.png). Rolls by the midpoint rule; validation set "
+             f"({ref['clips']} clips): density {ref['density']:.1%}, polyphony {ref['polyphony']:.2f}, note length {ref['note_length']:.2f} frames. "
+             f"Role 'comparison': {2 * N} clips (seeds 3 and 4) at default settings (stars in the figure); 'sweep' and 'churn': {n} clips, "
+             "seed 0; the PC curve ends at the comparison's PC. Undecided: share of raw sample values farther than half the way from both silence and a note. The churn "
+             f"of the fast sampler ({result['churn']:g}) was chosen by bench/choose_churn.py on other seeds, so seeds 3 and 4 are held out.\n",
+             "| sampler | role | clips | NFE | settings | seconds | density | polyphony | pitch L1 | note length | undecided |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['sampler']} | {r['role']} | {r['clips']} | {r['nfe']} | {settings_text(r['settings'])} | {r['seconds']:.1f} | "
+              f"{r['density']:.1%} | {r['polyphony']:.2f} | {r['pitch_l1']:.3f} | {r['note_length']:.2f} | {r['undecided']:.1%} |" for r in rows]
+    lines += ['', "Fast samplers against PC at 1000 NFE (distance to the validation value; difference fast - PC with its 95 % "
+              "bootstrap interval over clips; a metric passes if the fast sampler is no farther, or the interval reaches 0):\n",
+              "| sampler | metric | distance | PC's distance | difference [95 % interval] | passes |", "|---|---|---|---|---|---|"]
+    for name, v in verdict.items():
+        for m, d in v.items():
+            lines.append(f"| {name} | {m} | {d['fast']:.4f} | {d['pc']:.4f} | {d['diff']:+.4f} [{d['ci'][0]:+.4f}, {d['ci'][1]:+.4f}] | {'yes' if d['passes'] else 'no'} |")
+    lines += ['', "Mean OA of each comparison set against the validation split (the evaluation chapter's measure, 95 % bootstrap interval):\n",
+              '| sampler | NFE | mean OA |', '|---|---|---|']
+    nfe = {r['sampler']: r['nfe'] for r in rows if r['role'] == 'comparison'}
+    lines += [f"| {k} | {nfe[k]} | {v['mean_oa']:.3f} [{v['mean_oa_ci'][0]:.3f}, {v['mean_oa_ci'][1]:.3f}] |" for k, v in mean_oa.items()]
+    write_section('Quality against NFE', '\n'.join(lines))
+    return '\n'.join(lines)
+
+
 if __name__ == '__main__':
+    if '--results-only' in sys.argv:   # rewrite the RESULTS.md section from the stored JSON, without sampling
+        print(write_results(json.loads((HERE / 'nfe_quality.json').read_text()))); sys.exit()
     smoke = '--smoke' in sys.argv   # a quick run of the whole script, to check it before the long one
     if smoke:
         HERE = Path(tempfile.gettempdir()) / 'nfe_quality_smoke'; HERE.mkdir(exist_ok=True)
@@ -142,26 +176,4 @@ if __name__ == '__main__':
     fig.axes[0].legend(fontsize=8)
     fig.savefig(HERE / 'nfe_quality.png')
 
-    lines = [f"Quality against NFE, bundled chorale model ({result['date']})\n",
-             f"Machine: {result['machine']}. `python bench/nfe_quality.py` (also writes bench/nfe_quality.json, drawn in the "
-             "sampling chapter, and bench/nfe_quality.png). Rolls by the midpoint rule; validation set "
-             f"({len(val)} clips): density {ref['density']:.1%}, polyphony {ref['polyphony']:.2f}, note length {ref['note_length']:.2f} frames. "
-             f"Role 'comparison': {2 * N} clips (seeds 3 and 4) at default settings (stars in the figure); 'sweep' and 'churn': {n} clips, "
-             "seed 0; the PC curve ends at the comparison's PC. Undecided: share of raw sample values farther than half the way from both silence and a note. The churn "
-             f"of the fast sampler ({result['churn']:g}) was chosen by bench/choose_churn.py on other seeds, so seeds 3 and 4 are held out.\n",
-             "| sampler | role | clips | NFE | settings | seconds | density | polyphony | pitch L1 | note length | undecided |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {r['sampler']} | {r['role']} | {r['clips']} | {r['nfe']} | {settings_text(r['settings'])} | {r['seconds']:.1f} | "
-              f"{r['density']:.1%} | {r['polyphony']:.2f} | {r['pitch_l1']:.3f} | {r['note_length']:.2f} | {r['undecided']:.1%} |" for r in rows]
-    lines += ['', "Fast samplers against PC at 1000 NFE (distance to the validation value; difference fast - PC with its 95 % "
-              "bootstrap interval over clips; a metric passes if the fast sampler is no farther, or the interval reaches 0):\n",
-              "| sampler | metric | distance | PC's distance | difference [95 % interval] | passes |", "|---|---|---|---|---|---|"]
-    for name, v in verdict.items():
-        for m, d in v.items():
-            lines.append(f"| {name} | {m} | {d['fast']:.4f} | {d['pc']:.4f} | {d['diff']:+.4f} [{d['ci'][0]:+.4f}, {d['ci'][1]:+.4f}] | {'yes' if d['passes'] else 'no'} |")
-    lines += ['', "Mean OA of each comparison set against the validation split (the evaluation chapter's measure, 95 % bootstrap interval):\n",
-              '| sampler | NFE | mean OA |', '|---|---|---|']
-    nfe = {r['sampler']: r['nfe'] for r in rows if r['role'] == 'comparison'}
-    lines += [f"| {k} | {nfe[k]} | {v['mean_oa']:.3f} [{v['mean_oa_ci'][0]:.3f}, {v['mean_oa_ci'][1]:.3f}] |" for k, v in mean_oa.items()]
-    write_section('Quality against NFE', '\n'.join(lines))
-    print('\n'.join(lines))
+    print(write_results(result))

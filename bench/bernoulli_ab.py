@@ -1,4 +1,4 @@
-"""The Bernoulli denoiser against the EDM recipe, at equal budget on the chorales (the training chapter's section on it).
+"""The Bernoulli denoiser against the EDM recipe, at equal budget on the chorales (its section in nbs/05b_recipe.ipynb).
 
     .venv/bin/python bench/bernoulli_ab.py             # trains both arms where their run folders are missing (about 40 min each
                                                        # on 2 CPU cores), then evaluates both (about 8 min each)

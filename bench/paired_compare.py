@@ -4,6 +4,7 @@
     .venv/bin/python bench/paired_compare.py --sampler dpmpp-2m-sde key=runs/chorales-key chorales
     .venv/bin/python bench/paired_compare.py --seed 210 key=runs/chorales-key chorales     # another seed (here: the second rule's)
     .venv/bin/python bench/paired_compare.py --results-only                                # rewrite its RESULTS.md section from the JSON
+    .venv/bin/python bench/paired_compare.py --refresh-runs                                # re-read the run summaries of stored models still on disk
 
 Each model is a bundled name or a run folder, optionally labelled (`label=folder`). Both sample `--n` clips (default 128)
 from the same sampler at the same seed (default 200, the reporting seed of bench/recipe_compare.py),
@@ -40,12 +41,29 @@ def _rhythm(e: dict) -> str:
 
 
 def run_summary(name: str) -> dict | None:
-    "What a model's training cost, from its history.json: epochs, steps, minutes, best EMA validation loss (None without a history)."
+    """What a model's training cost and saw, from its history.json and config.json: epochs, steps, minutes, best EMA validation
+    loss and its epoch (the saved weights are that epoch's EMA), training clips, their density and hop (None without a history)."""
     folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
     if not (folder / 'history.json').is_file(): return None
     h = json.loads((folder / 'history.json').read_text())
+    if not h: return None
+    best = min(h, key=lambda r: r['val_loss_ema'])
+    data = json.loads((folder / 'config.json').read_text()).get('data', {}) if (folder / 'config.json').is_file() else {}
     return {'epochs': h[-1]['epoch'], 'steps': h[-1]['step'], 'minutes': sum(r['seconds'] for r in h) / 60,
-            'best_val_loss_ema': min(r['val_loss_ema'] for r in h)} if h else None
+            'best_val_loss_ema': best['val_loss_ema'], 'best_epoch': best['epoch'], 'train_clips': data.get('train_clips'),
+            'train_density': data.get('train_density'), 'train_clip_hop': data.get('train_clip_hop')}
+
+
+def refresh_runs(stored: dict) -> list[str]:
+    "Re-read the run summary of every stored model whose folder still holds the same weights (older entries lack the newer fields); the keys updated."
+    done = []
+    for key, e in stored.items():
+        for side in ('a', 'b'):
+            m = e[side]
+            folder = Path(m['model']) if Path(m['model']).is_dir() else PRETRAINED_DIR / m['model']
+            if (folder / 'model.safetensors').is_file() and weights_id(m['model']) == m['weights_sha256']:
+                m['run'] = run_summary(m['model']); done.append(f"{key}: {m['label']}")
+    return done
 
 
 def write_results(stored: dict):
@@ -106,7 +124,10 @@ if __name__ == '__main__':
     p.add_argument('--n', type=int, default=128); p.add_argument('--seed', type=int, default=200)
     p.add_argument('--split', default='validation', choices=['validation', 'test'])
     p.add_argument('--results-only', action='store_true', help='rewrite the RESULTS.md section from the stored JSON and stop')
+    p.add_argument('--refresh-runs', action='store_true', help="re-read the stored models' run summaries where their folders hold the same weights, and stop")
     args = p.parse_args()
+    if args.refresh_runs:
+        stored = json.loads(PATH.read_text()); print('\n'.join(refresh_runs(stored))); PATH.write_text(json.dumps(stored, indent=1)); raise SystemExit
     if args.results_only: write_results(json.loads(PATH.read_text())); raise SystemExit
     if not (args.a and args.b): p.error('name two models (A B), or pass --results-only')
     main(args.a, args.b, args.sampler, args.n, args.seed, args.split)

@@ -333,7 +333,7 @@ def train(
     if device is None and world > 1 and torch.cuda.is_available(): device = f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
     device = _select_device(device)
     roll_cfg = train_ds.cfg
-    if train_ds.cfg.hop != val_ds.cfg.hop:   # training windows that start more often (`pianodiff train --train-hop`): the model keeps the validation clips' hop
+    if train_ds.cfg.clip_hop != val_ds.cfg.clip_hop:   # training windows that start more often (`pianodiff train --train-hop`): the model keeps the validation clips' hop
         roll_cfg = replace(roll_cfg, clip_hop=val_ds.cfg.clip_hop)
     if unet_cfg.in_channels != train_ds.shape[0]:
         raise ValueError(f"the clips have {train_ds.shape[0]} channel{'s' if train_ds.shape[0] > 1 else ''} "
@@ -363,6 +363,9 @@ def train(
     torch.manual_seed(cfg.seed)
     model = build_model(unet_cfg, sde).to(device)
     ckpt = out / 'checkpoint.safetensors'
+    if resume and ckpt.exists() and (saved := (read_checkpoint(ckpt)[1].get('config', {}).get('data') or {}).get('train_clip_hop')) != data.get('train_clip_hop'):
+        raise CheckpointError(f"{ckpt} was trained on windows starting every {saved or roll_cfg.hop} frames, and these start every {data.get('train_clip_hop') or roll_cfg.hop}: "
+                              f"resume with the same --train-hop ({saved or 'none'}), or train into a new folder")
     if resume and ckpt.exists():   # the checkpoint's weights win; where the run started stays as the run recorded it
         started = (read_checkpoint(ckpt)[1].get('config', {}).get('data') or {}).get('init')
         if started: data['init'] = started
@@ -499,7 +502,7 @@ def model_card(
     d, r = config['data'], config['roll']   # older files lack newer fields: read them at their defaults, as load_pretrained does
     u, t = UNetConfig.from_dict(config['unet']).to_dict(), TrainConfig.from_dict(config['train']).to_dict()
     licence, data_line, _ = model_licence(config)
-    hop_text = f"; training windows started every {d['train_clip_hop']} frames" + (' (they overlap)' if d['train_clip_hop'] < r['clip_frames'] else '') if d.get('train_clip_hop') else ''
+    hop_text = f"; training windows started every {d['train_clip_hop']} frames" + (' (they overlap)' if d['train_clip_hop'] < r['clip_frames'] and not r.get('clips_per_piece') else '') if d.get('train_clip_hop') else ''
     lines = [f'# Model card: {Path(name).name}', '',
              f"Trained by pianodiff {config.get('pianodiff', '?')} (the training chapter of the book tells how).", '',
              '## Data', '',
@@ -580,10 +583,12 @@ def train_from_args(args) -> dict:
     if getattr(args, 'onsets', False): roll_cfg = replace(roll_cfg, onsets=True)
     hop = getattr(args, 'train_hop', None)
     if hop is not None:   # more, overlapping training windows; checked before any data is read
-        beat = getattr(args, 'beat_frames', None) or 1
-        if hop < 1 or hop % beat:
+        beat = getattr(args, 'beat_frames', None)
+        if hop < 1 or (beat and hop % beat):
             raise ValueError(f"--train-hop {hop}: training windows must start every whole number of beats (a positive multiple of --beat-frames {beat}), "
-                             "so that the beat clock stays right; e.g. --train-hop " + str(4 * beat))
+                             f"so that the beat clock stays right; e.g. --train-hop {4 * beat}" if beat else
+                             f"--train-hop {hop}: a window starts every N frames, N >= 1; e.g. --train-hop 16")
+        if hop == roll_cfg.hop: hop = None   # the preset's own hop: nothing changes
     cfg_of = lambda s: replace(roll_cfg, clip_hop=hop) if hop is not None and s == 'train' else roll_cfg
     if args.data == 'chorales':
         tr, va = (load_chorales(s, cfg_of(s), limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))

@@ -563,7 +563,7 @@ def train_parser(parser=None):
     p.add_argument('--max-shift', type=int, default=None, help=f'largest time shift when augmenting, in frames (default: the recipe\'s, {d.max_shift})')
     p.add_argument('--limit', type=int, default=None, help='use only the first N pieces of the corpus (quick runs)')
     p.add_argument('--key-normalize', action='store_true', help='move every clip to C major / A minor; samples are moved back to keys drawn from the data\'s')
-    p.add_argument('--train-hop', type=int, default=None, help='training windows start every N frames (default: the preset\'s hop, no overlap); '
+    p.add_argument('--train-hop', type=int, default=None, help='training windows start every N frames (default: the preset\'s hop); '
                    'validation clips and the saved roll configuration keep the preset\'s')
     p.add_argument('--init', default=None, help='start from the weights of this trained model (a bundled name or a run folder): fine-tuning')
     p.add_argument('--resume', action='store_true', help='continue from the run folder\'s checkpoint')

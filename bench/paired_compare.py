@@ -60,8 +60,9 @@ def refresh_runs(stored: dict) -> list[str]:
     for key, e in stored.items():
         for side in ('a', 'b'):
             m = e[side]
-            folder = Path(m['model']) if Path(m['model']).is_dir() else PRETRAINED_DIR / m['model']
-            if (folder / 'model.safetensors').is_file() and weights_id(m['model']) == m['weights_sha256']:
+            try: same = weights_id(m['model']) == m['weights_sha256']
+            except FileNotFoundError: same = False   # the run folder is gone
+            if same:
                 m['run'] = run_summary(m['model']); done.append(f"{key}: {m['label']}")
     return done
 

@@ -105,6 +105,18 @@ def _flush_tiny(grad: torch.Tensor) -> torch.Tensor:
     "Zero the gradients too small to matter (|g| < 1e-30), before they become subnormal floats in the backward pass."
     return grad.masked_fill(grad.abs() < 1e-30, 0.0)
 
+def _self_condition_input(model, sde, x: torch.Tensor, t: torch.Tensor, generator) -> torch.Tensor:
+    "What a self-conditioned model is shown in training (U-Net chapter): for a random half of the batch, its own clean estimate from x with nothing shown (no gradient); zeros for the rest."
+    net = getattr(model, 'module', model)
+    shown = (torch.rand(len(x), generator=generator) < 0.5).to(x.device)
+    previous = torch.zeros_like(x)
+    if shown.any():
+        with torch.no_grad():
+            xs, ts = x[shown], t[shown]
+            mu, std = (v.reshape(-1, *[1] * (x.ndim - 1)) for v in sde.marginal_prob(torch.ones(len(ts), 1, dtype=x.dtype, device=x.device), ts))
+            previous[shown] = (xs + std ** 2 * net(xs, ts)) / mu   # Tweedie: the denoiser behind the score
+    return previous
+
 def dsm_loss(
     model,  # score model: model(x, t) -> score estimate shaped like x
     sde,  # an SDE of pianodiff.sde (uses marginal_prob, sde and T)
@@ -114,7 +126,7 @@ def dsm_loss(
     reduce: str = 'mean',  # 'mean' or 'sum' over the dimensions of a sample
     t: torch.Tensor | None = None,  # fixed times [batch] (default: drawn)
     z: torch.Tensor | None = None,  # fixed noise shaped like x0 (default: drawn)
-    generator: torch.Generator | None = None,  # randomness of t and z
+    generator: torch.Generator | None = None,  # randomness of t and z (and of which half of the batch a self-conditioned model shows its estimate)
     per_sample: bool = False,  # return the loss of each sample [batch] instead of the mean
     sigma_data: float = 0.5,  # the data's standard deviation, for weighting='edm'
 ) -> torch.Tensor:
@@ -127,19 +139,20 @@ def dsm_loss(
     if z is None: z = torch.randn(x0.shape, generator=generator, device=x0.device)
     mean, std = sde.marginal_prob(x0, t)
     std = std.reshape(shape)
+    net_cfg = getattr(getattr(model, 'module', model), 'cfg', None)   # a model, or a model inside DistributedDataParallel
+    kw = {'previous': _self_condition_input(model, sde, mean + std * z, t, generator)} if getattr(net_cfg, 'self_condition', False) else {}
     if weighting == 'bernoulli':   # binary cells: the cross-entropy of the denoiser's logits against the clean cells (U-Net chapter)
-        net_cfg = getattr(getattr(model, 'module', model), 'cfg', None)   # a model, or a model inside DistributedDataParallel
         lo, hi = getattr(net_cfg, 'data_range', (None, None))
         if getattr(net_cfg, 'preconditioning', None) != 'bernoulli':
             raise ValueError("weighting='bernoulli' trains the logits of a UNet built with preconditioning='bernoulli'; this model's "
                              f"preconditioning is {getattr(net_cfg, 'preconditioning', None)!r}: build it with UNetConfig(preconditioning='bernoulli')")
-        logits = model(mean + std * z, t, output='logits')
+        logits = model(mean + std * z, t, output='logits', **kw)
         if logits.requires_grad:   # cells the denoiser is sure of get gradients below 1e-30: subnormal floats, which make the backward pass ~5x slower on x86
             logits.register_hook(_flush_tiny)
         err = torch.nn.functional.binary_cross_entropy_with_logits(logits, (x0 - lo) / (hi - lo), reduction='none').flatten(1)
         losses = err.mean(1) if reduce == 'mean' else err.sum(1)
         return losses if per_sample else losses.mean()
-    score = model(mean + std * z, t)
+    score = model(mean + std * z, t, **kw)
     if weighting == 'standard': err = (score * std + z) ** 2
     elif weighting == 'likelihood': err = (score + z / std) ** 2 * (sde.sde(x0, t)[1] ** 2).reshape(shape)
     else:   # the denoiser's error, weighted by (sigma^2 + sigma_data^2) / (sigma sigma_data)^2

@@ -18,7 +18,7 @@ from .data import PRESETS, Augment, ClipDataset, dataset_name, load_chorales, lo
 from .roll import RollConfig
 from .score import dsm_loss
 from .sde import SDE, TutorialVESDE, VESDE, VPSDE, subVPSDE, sigmas_of, times_of
-from .unet import SCORENET, UNet, UNetConfig, count_parameters, score_network
+from .unet import SCORENET, UNet, UNetConfig, add_self_condition, count_parameters, score_network
 
 # %% auto #0
 __all__ = ['PAPER_TRAIN', 'EDM_TRAIN', 'BERNOULLI_TRAIN', 'SDE_TYPES', 'FORMAT', 'PRETRAINED_DIR', 'PRETRAINED',
@@ -202,7 +202,7 @@ def validation_loss(model, sde, ds: ClipDataset, cfg: TrainConfig, device, batch
     for i in range(0, len(idx), batch_size):
         x = to_model_space(torch.stack([ds[j] for j in idx[i:i + batch_size]]), cfg.centered).to(device)
         total += dsm_loss(model, sde, x, t=t_all[i:i + len(x)].to(device), z=z_all[i:i + len(x)].to(device),
-                          weighting=cfg.weighting, per_sample=True, sigma_data=cfg.sigma_data).sum().item()
+                          weighting=cfg.weighting, per_sample=True, sigma_data=cfg.sigma_data, generator=g).sum().item()
     model.train(was)
     return total / len(idx)
 
@@ -262,7 +262,7 @@ def _one_epoch(net, model, ema, opt, loader, n_steps: int, sde: SDE, cfg: TrainC
         t = training_times(sde, cfg, len(x), noise).to(device)
         z = torch.randn(x.shape, generator=noise).to(device)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.amp and device.type == 'cuda'):
-            loss = dsm_loss(net, sde, x, t=t, z=z, weighting=cfg.weighting, sigma_data=cfg.sigma_data)
+            loss = dsm_loss(net, sde, x, t=t, z=z, weighting=cfg.weighting, sigma_data=cfg.sigma_data, generator=noise)
         if not torch.isfinite(loss):
             raise TrainingDiverged(f"the loss became {loss.item()} at epoch {epoch + 1}, step {step + 1}; "
                                    f"the last good checkpoint is {ckpt if ckpt.exists() else '(none yet)'}: "
@@ -301,14 +301,16 @@ def _init_from(model, init, unet_cfg, sde, roll_cfg, cfg) -> dict:
     tensors, header = read_checkpoint(weights)
     theirs = header.get('config') or {}
     roll = lambda c: {k: c.get(k) for k in ('fs', 'lowest_pitch', 'highest_pitch', 'onsets', 'binary')}
-    differ = [what for what, a, b in (('network', UNetConfig.from_dict(theirs.get('unet', {})).to_dict(), unet_cfg.to_dict()),
+    their_net = UNetConfig.from_dict(theirs.get('unet', {}))
+    grow = unet_cfg.self_condition and not their_net.self_condition   # self-conditioning added: zero weights for its input (U-Net chapter)
+    differ = [what for what, a, b in (('network', replace(their_net, self_condition=unet_cfg.self_condition).to_dict() if grow else their_net.to_dict(), unet_cfg.to_dict()),
                                       ('SDE', theirs.get('sde'), sde_to_dict(sde)),
                                       ('data scaling (centered)', theirs.get('train', {}).get('centered', True), cfg.centered),
                                       ('piano roll (frame rate, pitch range, onsets)', roll(theirs.get('roll', {})), roll(roll_cfg.to_dict()))) if a != b]
     if differ:
         raise CheckpointError(f"init={str(init)!r}: {weights} was trained with another {', '.join(differ)}; fine-tune with the settings of the model "
-                              "it starts from (--sde, --edm/--bernoulli, --channels, --arch, --beat-frames, --no-attention, --onsets, --uncentered, --preset)")
-    model.load_state_dict(tensors)
+                              "it starts from (--sde, --edm/--bernoulli, --channels, --arch, --beat-frames, --no-attention, --onsets, --uncentered, --preset; --self-condition may be added to a model without it, not removed)")
+    model.load_state_dict(add_self_condition(tensors, unet_cfg) if grow else tensors)
     return {'from': str(init), 'sha256': hashlib.sha256(weights.read_bytes()).hexdigest(), 'epoch': header.get('epoch'),
             'dataset': (theirs.get('data') or {}).get('dataset'), 'init': (theirs.get('data') or {}).get('init')}   # and where that model started
 
@@ -514,6 +516,7 @@ def model_card(
              (f"The paper's ScoreNet (unpadded, 28 x 28 rolls) with channels {tuple(u['channels'])}, " if u.get('arch') == 'scorenet' else
               f"U-Net with channels {tuple(u['channels'])}, {'attention' if u.get('attention') else 'no attention'}, ") +
              f"{u.get('preconditioning', 'score')} parameterisation" + (f", a beat clock of {u['beat_frames']} frames" if u.get('beat_frames') else '')
+             + (', self-conditioned (the network also sees its last estimate of the clean roll)' if u.get('self_condition') else '')
              + f"; SDE {config['sde']['type']} (" + ', '.join(f'{k}={v}' for k, v in config['sde'].items() if k != 'type') + ').', '',
              '## Training', '',
              f"Weighting {t['weighting']}, noise levels {t['noise']}, batch {t['batch_size']}, learning rate {t['lr']:g}"
@@ -565,6 +568,8 @@ def train_parser(parser=None):
     p.add_argument('--key-normalize', action='store_true', help='move every clip to C major / A minor; samples are moved back to keys drawn from the data\'s')
     p.add_argument('--train-hop', type=int, default=None, help='training windows start every N frames (default: the preset\'s hop); '
                    'validation clips and the saved roll configuration keep the preset\'s')
+    p.add_argument('--self-condition', action='store_true', help='the network also sees its own last estimate of the clean roll (Chen et al. 2022); '
+                   'needs --edm or --bernoulli; with --init, a model without it gains it')
     p.add_argument('--init', default=None, help='start from the weights of this trained model (a bundled name or a run folder): fine-tuning')
     p.add_argument('--resume', action='store_true', help='continue from the run folder\'s checkpoint')
     p.add_argument('--device', default=None); p.add_argument('--quiet', action='store_true')
@@ -596,16 +601,19 @@ def train_from_args(args) -> dict:
         tr, va = (polyphonic_clips(load_polyphonic(args.data, s)[:args.limit], cfg_of(s), split=s) for s in ('train', 'validation'))
     else:
         tr, va = (load_maestro(args.data, s, cfg_of(s), limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
+    if getattr(args, 'self_condition', False) and not (getattr(args, 'edm', False) or getattr(args, 'bernoulli', False)):
+        raise ValueError("--self-condition feeds the model's denoiser back to it: pass --edm or --bernoulli as well")
     arch = getattr(args, 'arch', 'unet')
     precond = 'bernoulli' if getattr(args, 'bernoulli', False) else 'edm' if getattr(args, 'edm', False) else 'score'
     if arch == 'scorenet':
-        if getattr(args, 'edm', False) or getattr(args, 'bernoulli', False) or getattr(args, 'beat_frames', None):
-            raise ValueError("--arch scorenet is the paper's network: it takes none of --edm, --bernoulli and --beat-frames")
+        if getattr(args, 'edm', False) or getattr(args, 'bernoulli', False) or getattr(args, 'beat_frames', None) or getattr(args, 'self_condition', False):
+            raise ValueError("--arch scorenet is the paper's network: it takes none of --edm, --bernoulli, --beat-frames and --self-condition")
         unet_cfg = replace(SCORENET, in_channels=roll_cfg.channels, **({'channels': tuple(int(c) for c in args.channels.split(','))} if args.channels else {}))
     else:
         channels = tuple(int(c) for c in (args.channels or '32,64,128').split(','))
         unet_cfg = UNetConfig(in_channels=roll_cfg.channels, channels=channels, attention=not args.no_attention, groups=math.gcd(8, *channels),
-                              preconditioning=precond, beat_frames=getattr(args, 'beat_frames', None))
+                              preconditioning=precond, beat_frames=getattr(args, 'beat_frames', None),
+                              self_condition=getattr(args, 'self_condition', False))
     recipe = {'bernoulli': BERNOULLI_TRAIN, 'edm': EDM_TRAIN}.get(precond, TrainConfig())
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
                   patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch, max_minutes=getattr(args, 'max_minutes', None), max_val_clips=getattr(args, 'max_val_clips', None),

@@ -16,7 +16,8 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['SCORENET', 'UNetConfig', 'GaussianFourierFeatures', 'beat_clock', 'ResBlock', 'SelfAttention', 'UNet',
-           'count_parameters', 'unet_summary', 'ScoreNet', 'score_network', 'benchmark_unet']
+           'count_parameters', 'unet_summary', 'SelfConditioned', 'add_self_condition', 'ScoreNet', 'score_network',
+           'benchmark_unet']
 
 # %% ../nbs/04_unet.ipynb #76463e56
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class UNetConfig:
     data_range: tuple = (-1.0, 1.0)   # preconditioning='bernoulli': the values of a silent cell and of a note in model space
     beat_frames: int | None = None    # frames per beat: the network also sees where each frame falls in the beat (see `beat_clock`)
     arch: str = 'unet'                # 'unet': this chapter's network; 'scorenet': the paper's (the tutorial ScoreNet, 28 x 28 only, see `ScoreNet`)
+    self_condition: bool = False      # the network also sees an earlier estimate of the clean roll (Chen et al. 2022; see `SelfConditioned`)
 
     def __post_init__(self):
         if self.preconditioning not in ('score', 'edm', 'bernoulli'):
@@ -46,6 +48,9 @@ class UNetConfig:
         if self.arch == 'scorenet' and (len(self.channels) != 4 or self.preconditioning != 'score' or self.beat_frames):
             raise ValueError("UNetConfig(arch='scorenet') is the paper's fixed network: four channel counts, preconditioning='score', no beat clock "
                              "(start from pianodiff.unet.SCORENET)")
+        if self.self_condition and (self.arch != 'unet' or self.preconditioning == 'score'):
+            raise ValueError("UNetConfig.self_condition needs arch='unet' and a denoiser to feed back: preconditioning='edm' or 'bernoulli' "
+                             f"(got arch={self.arch!r}, preconditioning={self.preconditioning!r}); on the command line, pass --edm or --bernoulli")
         if not self.sigma_data > 0: raise ValueError(f"UNetConfig.sigma_data must be > 0, got {self.sigma_data!r}")
         b = self.beat_frames
         if b is not None and (isinstance(b, bool) or not isinstance(b, int) or b < 2):
@@ -123,7 +128,7 @@ class UNet(nn.Module):
         self.cfg, self.marginal_std, self.marginal_prob = cfg, marginal_std, marginal_prob
         chs, E = cfg.channels, cfg.embed_dim
         self.time = nn.Sequential(GaussianFourierFeatures(E, cfg.fourier_scale), nn.Linear(E, E), nn.SiLU(), nn.Linear(E, E))
-        self.conv_in = nn.Conv2d(cfg.in_channels + (2 if cfg.beat_frames else 0), chs[0], 3, padding=1)
+        self.conv_in = nn.Conv2d(cfg.in_channels * (2 if cfg.self_condition else 1) + (2 if cfg.beat_frames else 0), chs[0], 3, padding=1)
         block = lambda a, b: ResBlock(a, b, E, cfg.groups, cfg.dropout)
         self.down, self.downsample = nn.ModuleList(), nn.ModuleList()
         prev = chs[0]
@@ -146,6 +151,7 @@ class UNet(nn.Module):
                 x: torch.Tensor,  # [batch, channels, pitches, frames]
                 t: torch.Tensor,  # [batch] (or a scalar)
                 output: str = 'score',  # 'score'; or, for preconditioning='bernoulli', 'logits': the logit of each cell sounding
+                previous: torch.Tensor | None = None,  # cfg.self_condition: an earlier estimate of the clean roll, shaped like x (None: zeros, 'nothing yet')
                ) -> torch.Tensor:
         "The score estimate at (x, t) (or, with output='logits', the Bernoulli denoiser's logits that the cross-entropy loss trains)."
         if x.ndim != 4 or x.shape[1] != self.cfg.in_channels:
@@ -153,35 +159,43 @@ class UNet(nn.Module):
         if output not in ('score', 'logits') or (output == 'logits' and self.cfg.preconditioning != 'bernoulli'):
             raise ValueError(f"output={output!r}: a UNet gives 'score', and 'logits' only with preconditioning='bernoulli' "
                              f"(this one has {self.cfg.preconditioning!r})")
+        if previous is not None and (not self.cfg.self_condition or previous.shape != x.shape):
+            raise ValueError(f"previous: an earlier clean estimate shaped like x {tuple(x.shape)}, for a UNet with self_condition=True; got "
+                             f"{tuple(previous.shape)} for a UNet with self_condition={self.cfg.self_condition}")
         t = torch.as_tensor(t, dtype=x.dtype, device=x.device).expand(len(x)) if torch.as_tensor(t).ndim == 0 else t
-        if self.cfg.preconditioning == 'edm': return self._edm(x, t)
-        if self.cfg.preconditioning == 'bernoulli': return self._bernoulli(x, t, output)
+        if self.cfg.preconditioning == 'edm': return self._edm(x, t, previous)
+        if self.cfg.preconditioning == 'bernoulli': return self._bernoulli(x, t, output, previous)
         h = self.network(x, t)
         if self.marginal_std is not None: h = h / self.marginal_std(t).reshape(-1, 1, 1, 1)
         return h
 
-    def _edm(self, x, t):
+    def _net(self, u, noise, previous):
+        "F(u, noise), with the earlier estimate beside u when the network is self-conditioned."
+        return self.network(u, noise, previous) if self.cfg.self_condition else self.network(u, noise)
+
+    def _edm(self, x, t, previous=None):
         "Karras et al.'s preconditioning: D = c_skip y + c_out F(c_in y, c_noise) on y = x / mean(t), returned as the score (mean D - x) / std^2."
         mean, std = (v.reshape(-1, 1, 1, 1).to(x.dtype) for v in self.marginal_prob(t))
         sigma, sd = std / mean, self.cfg.sigma_data
         y = x / mean
         c_skip, c_out, c_in = sd ** 2 / (sigma ** 2 + sd ** 2), sigma * sd / (sigma ** 2 + sd ** 2).sqrt(), 1 / (sigma ** 2 + sd ** 2).sqrt()
-        denoised = c_skip * y + c_out * self.network(c_in * y, sigma.flatten().log() / 4)
+        denoised = c_skip * y + c_out * self._net(c_in * y, sigma.flatten().log() / 4, previous)
         return (mean * denoised - x) / std ** 2
 
-    def _bernoulli(self, x, t, output):
+    def _bernoulli(self, x, t, output, previous=None):
         "Binary cells: logit P(note | y) = (hi - lo)(2y - lo - hi) / (2 sigma^2) + F(c_in y, c_noise); D = lo + (hi - lo) sigmoid(logit), returned as a score."
         mean, std = (v.reshape(-1, 1, 1, 1).to(x.dtype) for v in self.marginal_prob(t))
         sigma, sd, (lo, hi) = std / mean, self.cfg.sigma_data, self.cfg.data_range
         y = x / mean
-        logits = (hi - lo) * (2 * y - lo - hi) / (2 * sigma ** 2) + self.network(y / (sigma ** 2 + sd ** 2).sqrt(), sigma.flatten().log() / 4)
+        logits = (hi - lo) * (2 * y - lo - hi) / (2 * sigma ** 2) + self._net(y / (sigma ** 2 + sd ** 2).sqrt(), sigma.flatten().log() / 4, previous)
         if output == 'logits': return logits
         return (mean * (lo + (hi - lo) * torch.sigmoid(logits)) - x) / std ** 2
 
-    def network(self, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
-        "The raw network F(x, noise): the U-Net itself, conditioned on `noise` [batch] (the time t, or EDM's c_noise)."
+    def network(self, x: torch.Tensor, noise: torch.Tensor, previous: torch.Tensor | None = None) -> torch.Tensor:
+        "The raw network F(x, noise): the U-Net itself, conditioned on `noise` [batch] (the time t, or EDM's c_noise), and on `previous` if self-conditioned."
         t = noise
         P, T, m = x.shape[2], x.shape[3], self.cfg.multiple
+        if self.cfg.self_condition: x = torch.cat([x, torch.zeros_like(x) if previous is None else previous.to(x.dtype)], dim=1)
         if self.cfg.beat_frames: x = torch.cat([x, beat_clock(x, self.cfg.beat_frames)], dim=1)
         h = F.pad(x, (0, -T % m, 0, -P % m))
         emb = self.time(t.to(x.dtype))
@@ -218,6 +232,34 @@ def unet_summary(model: UNet, pitches: int, frames: int) -> str:
     lines = [f'UNet {list(model.cfg.channels)}: {count_parameters(model):,} parameters; roll {pitches} x {frames}']
     lines += [f'  {name:22} {shape}' for name, shape in shapes]
     return '\n'.join(lines)
+
+# %% ../nbs/04_unet.ipynb #6921f43b
+class SelfConditioned:
+    "A self-conditioned `UNet` as a plain score function s(x, t): each call shows the network the clean estimate of the call before (zeros at the first call, or when the batch's shape changes)."
+    def __init__(self, model: UNet):
+        if not getattr(getattr(model, 'cfg', None), 'self_condition', False):
+            raise ValueError("SelfConditioned wraps a UNet built with UNetConfig(self_condition=True); this model is not self-conditioned: use it as it is")
+        self.model, self.cfg, self.last = model, model.cfg, None
+    def __call__(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        t = torch.as_tensor(t, dtype=x.dtype, device=x.device)
+        t = t.expand(len(x)) if t.ndim == 0 else t
+        previous = self.last if self.last is not None and self.last.shape == x.shape else None
+        s = self.model(x, t, previous=previous)
+        mean, std = (v.reshape(-1, *[1] * (x.ndim - 1)).to(x.dtype) for v in self.model.marginal_prob(t))
+        self.last = ((x + std ** 2 * s) / mean).detach()   # Tweedie: the clean estimate behind this score
+        return s
+    def reset(self): self.last = None
+
+def add_self_condition(
+    state: dict,  # the state dict of a UNet built with `cfg` but self_condition=False
+    cfg: UNetConfig,  # the self-conditioned network it is for
+) -> dict:
+    "The weights of a UNet without self-conditioning, made for the same network with it: zero input weights for the earlier estimate, so it computes exactly what it did."
+    w, k = state['conv_in.weight'], cfg.in_channels
+    if not cfg.self_condition or w.shape[1] != k + (2 if cfg.beat_frames else 0):
+        raise ValueError(f"add_self_condition: expected the weights of a network without self-conditioning ({k + (2 if cfg.beat_frames else 0)} input "
+                         f"channels) and a config with self_condition=True; got {w.shape[1]} input channels and self_condition={cfg.self_condition}")
+    return {**state, 'conv_in.weight': torch.cat([w[:, :k], torch.zeros(w.shape[0], k, *w.shape[2:], dtype=w.dtype), w[:, k:]], 1)}
 
 # %% ../nbs/04_unet.ipynb #30aca75e
 SCORENET = UNetConfig(arch='scorenet', channels=(32, 64, 128, 256), attention=False, embed_dim=256, fourier_scale=30.0)  # the tutorial's sizes

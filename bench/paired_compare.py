@@ -42,16 +42,20 @@ def _rhythm(e: dict) -> str:
 
 def run_summary(name: str) -> dict | None:
     """What a model's training cost and saw, from its history.json and config.json: epochs, steps, minutes, best EMA validation
-    loss and its epoch (the saved weights are that epoch's EMA), training clips, their density and hop (None without a history)."""
+    loss and its epoch (the saved weights are that epoch's EMA; a self-conditioned model's loss shows half of each batch its own
+    estimate, so it is not comparable with a plain model's), training clips, their density and hop, and whether the network is
+    self-conditioned (None without a history)."""
     folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
     if not (folder / 'history.json').is_file(): return None
     h = json.loads((folder / 'history.json').read_text())
     if not h: return None
     best = min(h, key=lambda r: r['val_loss_ema'])
-    data = json.loads((folder / 'config.json').read_text()).get('data', {}) if (folder / 'config.json').is_file() else {}
+    config = json.loads((folder / 'config.json').read_text()) if (folder / 'config.json').is_file() else {}
+    data = config.get('data', {})
     return {'epochs': h[-1]['epoch'], 'steps': h[-1]['step'], 'minutes': sum(r['seconds'] for r in h) / 60,
             'best_val_loss_ema': best['val_loss_ema'], 'best_epoch': best['epoch'], 'train_clips': data.get('train_clips'),
-            'train_density': data.get('train_density'), 'train_clip_hop': data.get('train_clip_hop')}
+            'train_density': data.get('train_density'), 'train_clip_hop': data.get('train_clip_hop'),
+            'self_condition': bool(config.get('unet', {}).get('self_condition', False))}
 
 
 def refresh_runs(stored: dict) -> list[str]:

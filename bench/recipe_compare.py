@@ -6,6 +6,8 @@
     .venv/bin/python bench/recipe_compare.py --rhythm-only edm=runs/old        # 4 minutes: add the rhythm diagnostics to a stored model
     .venv/bin/python bench/recipe_compare.py --results-only                     # rewrite its RESULTS.md sections from the stored JSON files
     .venv/bin/python bench/recipe_compare.py --fast-only onsets=runs/x         # validation without the ODE (about 9 minutes)
+    .venv/bin/python bench/recipe_compare.py --seed 250 a=runs/x chorales      # another seed, never used, for a model another seed chose:
+                                                                               # bench/recipe_compare_seed250.json, a section of its own
 
 Models already in the JSON file and not named again are kept, so a new model is measured beside the stored ones.
 
@@ -122,11 +124,16 @@ def rhythm_only(spec: str, dest: Path = HERE):
     path.write_text(json.dumps(result, indent=1))
 
 
-def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validation'):
+def result_name(split: str, seed: int) -> str:
+    "The JSON file of a measurement: recipe_compare.json (validation, seed 200), recipe_compare_test.json, recipe_compare_seed250.json, ..."
+    return 'recipe_compare' + ('' if split == 'validation' else f'_{split}') + ('' if seed == SEED else f'_seed{seed}') + '.json'
+
+
+def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validation', seed: int = SEED):
     t0 = time.perf_counter()
-    path = dest / ('recipe_compare.json' if split == 'validation' else f'recipe_compare_{split}.json')
+    path = dest / result_name(split, seed)
     stored = json.loads(path.read_text()) if path.is_file() else {}
-    out = stored.get('models', {}) if (stored.get('seed'), stored.get('n')) == (SEED, n) else {}   # the stored models, measured alike
+    out = stored.get('models', {}) if (stored.get('seed'), stored.get('n')) == (seed, n) else {}   # the stored models, measured alike
     for spec in models:
         label, _, name = spec.rpartition('=')
         label = label or name
@@ -138,7 +145,7 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
         keyed = bool(model.config.get('data', {}).get('key_shifts'))   # a key-normalized model denoises clips in C major / A minor
         error = denoising_loss(model.model, model.sde, normalize_keys(reference_ds)[0] if keyed else reference_ds, model.centered, seed=0)   # one weighting for every recipe (study chapter)
         onsets = {}
-        sets, cost = sampled_rolls(model, SAMPLERS if split == 'validation' and not FAST_ONLY else TEST_SAMPLERS, n, SEED, label, onsets=onsets)
+        sets, cost = sampled_rolls(model, SAMPLERS if split == 'validation' and not FAST_ONLY else TEST_SAMPLERS, n, seed, label, onsets=onsets)
         rows = evaluation_table(sets, reference, train, cfg, n_reference_rows=n)
         folder = Path(name) if Path(name).is_dir() else PRETRAINED_DIR / name
         history = json.loads((folder / 'history.json').read_text()) if (folder / 'history.json').is_file() else []
@@ -151,7 +158,7 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
         print(f'{label}: denoising error {error:.4f}', flush=True)
         print(out[label]['table'], '\n', json.dumps(out[label]['targets'], indent=1), flush=True)
     seconds = {**stored.get('seconds_by_run', {}), ' '.join(models): time.perf_counter() - t0}
-    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': SEED, 'n': n, 'threshold': 'midpoint', 'command': models,
+    result = {'date': str(datetime.date.today()), 'machine': machine(), 'seed': seed, 'n': n, 'threshold': 'midpoint', 'command': models,
               'split': split, 'models': out, 'seconds_by_run': seconds}
     dest.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=1))
@@ -161,8 +168,9 @@ def main(models: list[str], n: int = N, dest: Path = HERE, split: str = 'validat
 
 def write_results(result: dict, models: list[str]):
     "The JSON's section of bench/RESULTS.md: each entry with the weights it measured, its table and its targets."
-    split = result['split']
-    body = (f"Recipe comparison{'' if split == 'validation' else f' ({split} split)'} ({result['date']})\n\nMachine: {result['machine']}. `python bench/recipe_compare.py {'' if split == 'validation' else '--test '}{' '.join(models)}` (models stored before kept): "
+    split, seed = result['split'], result['seed']
+    heading = 'Recipe comparison' + ('' if split == 'validation' else f' ({split} split)') + ('' if seed == SEED else f' (seed {seed})')
+    body = (f"{heading} ({result['date']})\n\nMachine: {result['machine']}. `python bench/recipe_compare.py {'' if split == 'validation' else '--test '}{'' if seed == SEED else f'--seed {seed} '}{' '.join(models)}` (models stored before kept): "
             f"{result['n']} clips per sampler, seed {result['seed']}, midpoint rule, against the {split} split.\n\n"
             + '\n\n'.join(f"### {k}\n\nModel: {m['model']} (weights SHA-256 {m.get('weights_sha256', '?')[:12]}...; {m['steps']} training steps); sampler settings: "
                           + '; '.join(f"{s} {v or 'defaults'}" for s, v in m.get('sampler_settings', {}).items())
@@ -172,17 +180,19 @@ def write_results(result: dict, models: list[str]):
                              + '; '.join(f"{s} {v['restrike_share']:.3f} [{v['restrike_ci'][0]:.3f}, {v['restrike_ci'][1]:.3f}] ({v['onsets_per_clip']:.1f})"
                                          for s, v in m['strikes'].items()))
                           for k, m in result['models'].items()))
-    write_section('Recipe comparison' + ('' if split == 'validation' else f' ({split} split)'), body)
+    write_section(heading, body)
 
 if __name__ == '__main__':
     smoke, test = '--smoke' in sys.argv, '--test' in sys.argv
     FAST_ONLY = '--fast-only' in sys.argv   # validation without the ODE: a quick look at a new model
     if '--results-only' in sys.argv:   # rewrite the RESULTS.md sections from the stored JSON files
-        for name in ('recipe_compare.json', 'recipe_compare_test.json'):
-            r = json.loads((HERE / name).read_text()); write_results(r, r['command'])
+        for path in sorted(HERE.glob('recipe_compare*.json')):
+            r = json.loads(path.read_text()); write_results(r, r['command'])
         sys.exit()
     if '--rhythm-only' in sys.argv:
         rhythm_only(sys.argv[sys.argv.index('--rhythm-only') + 1]); sys.exit()
-    models = [a for a in sys.argv[1:] if not a.startswith('--')] or ['chorales']
+    seed = int(sys.argv[sys.argv.index('--seed') + 1]) if '--seed' in sys.argv else SEED
+    args = [a for i, a in enumerate(sys.argv[1:], 1) if not (a.startswith('--') or sys.argv[i - 1] == '--seed')]
+    models = args or ['chorales']
     split = 'test' if test else 'validation'
-    main(models, 4, Path('/tmp/recipe_compare_smoke'), split) if smoke else main(models, split=split)
+    main(models, 4, Path('/tmp/recipe_compare_smoke'), split, seed) if smoke else main(models, split=split, seed=seed)

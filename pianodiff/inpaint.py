@@ -15,6 +15,7 @@ import torch
 from .data import fitting_shift, from_model_space, key_shift, to_model_space, transpose
 from .sampling import SAMPLERS, SampleResult, _Run, _bar, _noise, _prior, clip_denoised, em_step, heun_step, karras_sigmas, pc_step
 from .sde import SDE
+from .unet import as_score_fn
 
 # %% auto #0
 __all__ = ['INPAINT_SAMPLERS', 'inpaint_sample', 'inpaint', 'span_mask', 'pitch_mask', 'continue_roll', 'melody_mask',
@@ -142,7 +143,8 @@ def inpaint(
     if not batched: known = known[None]
     device = next(pretrained.model.parameters()).device
     lo, hi = (-1.0, 1.0) if pretrained.centered else (0.0, 1.0)
-    score = clip_denoised(pretrained.model, pretrained.sde, lo, hi) if clip else pretrained.model
+    score = as_score_fn(pretrained.model)   # a self-conditioned model sees its last estimate at each call (U-Net chapter)
+    score = clip_denoised(score, pretrained.sde, lo, hi) if clip else score
     ups = _key_moves(pretrained, r, known, seed)   # a key-normalized model works in C major / A minor: the known part is moved there and the fill back
     if ups is None: x0, k0 = r, known
     else: x0, k0 = (torch.stack([transpose(v, u, fill) for v, u in zip(t, ups)]) for t, fill in ((r, 0.0), (known.float(), 1.0)))

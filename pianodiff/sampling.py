@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from .sde import SDE, VPSDE, sigmas_of, times_of
+from .unet import as_score_fn
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'SampleResult', 'em_step', 'sample_em', 'pc_step', 'sample_pc', 'sample_ode', 'karras_sigmas',
@@ -322,7 +323,7 @@ def sample(
     fn, defaults = SAMPLERS[sampler]
     kw = {**defaults, **({'steps': steps} if steps is not None and sampler != 'ode' else {}), **kwargs}
     device = next(pretrained.model.parameters()).device
-    score = pretrained.model
+    score = as_score_fn(pretrained.model)   # a self-conditioned model sees its last estimate at each call (U-Net chapter)
     if clip: score = clip_denoised(score, pretrained.sde, *((-1.0, 1.0) if pretrained.centered else (0.0, 1.0)))
     r = fn(score, pretrained.sde, (n, *pretrained.shape), seed=seed, progress=progress, device=device, **kw)
     r.sampler = sampler

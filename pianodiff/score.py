@@ -108,7 +108,7 @@ def _flush_tiny(grad: torch.Tensor) -> torch.Tensor:
 def _self_condition_input(model, sde, x: torch.Tensor, t: torch.Tensor, generator) -> torch.Tensor:
     "What a self-conditioned model is shown in training (U-Net chapter): for a random half of the batch, its own clean estimate from x with nothing shown (no gradient); zeros for the rest."
     net = getattr(model, 'module', model)
-    shown = (torch.rand(len(x), generator=generator) < 0.5).to(x.device)
+    shown = (torch.rand(len(x), generator=generator, device=generator.device if generator is not None else x.device) < 0.5).to(x.device)
     previous = torch.zeros_like(x)
     if shown.any():
         with torch.no_grad():

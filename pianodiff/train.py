@@ -302,14 +302,17 @@ def _init_from(model, init, unet_cfg, sde, roll_cfg, cfg) -> dict:
     theirs = header.get('config') or {}
     roll = lambda c: {k: c.get(k) for k in ('fs', 'lowest_pitch', 'highest_pitch', 'onsets', 'binary')}
     their_net = UNetConfig.from_dict(theirs.get('unet', {}))
+    if their_net.self_condition and not unet_cfg.self_condition:
+        raise CheckpointError(f"init={str(init)!r}: {weights} is self-conditioned (its network also reads its last estimate); "
+                              "fine-tune it with --self-condition: a model cannot lose it by fine-tuning")
     grow = unet_cfg.self_condition and not their_net.self_condition   # self-conditioning added: zero weights for its input (U-Net chapter)
-    differ = [what for what, a, b in (('network', replace(their_net, self_condition=unet_cfg.self_condition).to_dict() if grow else their_net.to_dict(), unet_cfg.to_dict()),
+    differ = [what for what, a, b in (('network', {**their_net.to_dict(), 'self_condition': unet_cfg.self_condition}, unet_cfg.to_dict()),
                                       ('SDE', theirs.get('sde'), sde_to_dict(sde)),
                                       ('data scaling (centered)', theirs.get('train', {}).get('centered', True), cfg.centered),
                                       ('piano roll (frame rate, pitch range, onsets)', roll(theirs.get('roll', {})), roll(roll_cfg.to_dict()))) if a != b]
     if differ:
         raise CheckpointError(f"init={str(init)!r}: {weights} was trained with another {', '.join(differ)}; fine-tune with the settings of the model "
-                              "it starts from (--sde, --edm/--bernoulli, --channels, --arch, --beat-frames, --no-attention, --onsets, --uncentered, --preset; --self-condition may be added to a model without it, not removed)")
+                              "it starts from (--sde, --edm/--bernoulli, --channels, --arch, --beat-frames, --no-attention, --onsets, --uncentered, --preset)")
     model.load_state_dict(add_self_condition(tensors, unet_cfg) if grow else tensors)
     return {'from': str(init), 'sha256': hashlib.sha256(weights.read_bytes()).hexdigest(), 'epoch': header.get('epoch'),
             'dataset': (theirs.get('data') or {}).get('dataset'), 'init': (theirs.get('data') or {}).get('init')}   # and where that model started
@@ -581,6 +584,11 @@ def train_from_args(args) -> dict:
     "Run `train` from parsed `pianodiff train` arguments."
     if getattr(args, 'edm', False) and getattr(args, 'bernoulli', False):
         raise ValueError("--edm and --bernoulli are two recipes: pass one (--bernoulli uses the EDM noise levels already)")
+    if getattr(args, 'self_condition', False):   # checked before any data is read
+        if getattr(args, 'arch', 'unet') == 'scorenet':
+            raise ValueError("--arch scorenet is the paper's network: it takes none of --edm, --bernoulli, --beat-frames and --self-condition")
+        if not (getattr(args, 'edm', False) or getattr(args, 'bernoulli', False)):
+            raise ValueError("--self-condition feeds the model's denoiser back to it: pass --edm or --bernoulli as well")
     from pianodiff.likelihood import POLYPHONIC, load_polyphonic, polyphonic_clips, polyphonic_name
     benchmark = args.data in POLYPHONIC or str(args.data).endswith('.mat')
     args.preset = args.preset or ('jsb' if benchmark else 'default')
@@ -601,8 +609,6 @@ def train_from_args(args) -> dict:
         tr, va = (polyphonic_clips(load_polyphonic(args.data, s)[:args.limit], cfg_of(s), split=s) for s in ('train', 'validation'))
     else:
         tr, va = (load_maestro(args.data, s, cfg_of(s), limit=args.limit, progress=not args.quiet) for s in ('train', 'validation'))
-    if getattr(args, 'self_condition', False) and not (getattr(args, 'edm', False) or getattr(args, 'bernoulli', False)):
-        raise ValueError("--self-condition feeds the model's denoiser back to it: pass --edm or --bernoulli as well")
     arch = getattr(args, 'arch', 'unet')
     precond = 'bernoulli' if getattr(args, 'bernoulli', False) else 'edm' if getattr(args, 'edm', False) else 'score'
     if arch == 'scorenet':

@@ -16,8 +16,8 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['SCORENET', 'UNetConfig', 'GaussianFourierFeatures', 'beat_clock', 'ResBlock', 'SelfAttention', 'UNet',
-           'count_parameters', 'unet_summary', 'SelfConditioned', 'add_self_condition', 'ScoreNet', 'score_network',
-           'benchmark_unet']
+           'count_parameters', 'unet_summary', 'SelfConditioned', 'as_score_fn', 'add_self_condition', 'ScoreNet',
+           'score_network', 'benchmark_unet']
 
 # %% ../nbs/04_unet.ipynb #76463e56
 @dataclass(frozen=True)
@@ -249,6 +249,10 @@ class SelfConditioned:
         self.last = ((x + std ** 2 * s) / mean).detach()   # Tweedie: the clean estimate behind this score
         return s
     def reset(self): self.last = None
+
+def as_score_fn(model):
+    "A model as the score function s(x, t) that samplers call: wrapped in a fresh `SelfConditioned` if it is self-conditioned, else itself."
+    return SelfConditioned(model) if getattr(getattr(model, 'cfg', None), 'self_condition', False) else model
 
 def add_self_condition(
     state: dict,  # the state dict of a UNet built with `cfg` but self_condition=False

@@ -5,8 +5,10 @@
 For each model (a bundled name or a run folder, optionally `label=folder`), the training loss (EDM weighting) on every validation
 clip (moved to C major / A minor for a key-normalized model, as it trains), at the noise levels and draws its validation loss uses
 (val_seed): with zeros in the estimate's channel ('nothing shown', the only way for a plain model), and, for a self-conditioned
-model, with its own first estimate shown for every clip ('own estimate shown'), as sampling shows it. Per noise-level band too,
-since an estimate should help most where the noise hides the roll. Writes bench/self_condition.json and its RESULTS.md section."""
+model, with its own first estimate of the same noisy clip shown ('own estimate shown'), as training shows it (a sampler shows
+the estimate of its previous call instead, made at another noisy roll and a higher level). Also per band of noise levels (one
+level per clip). It reads every validation clip (max_val_clips is not applied). Writes bench/self_condition.json and its
+RESULTS.md section."""
 import datetime, json, sys
 from pathlib import Path
 

@@ -64,6 +64,7 @@ class TrainConfig:
         if not 0 <= self.cooldown_epochs <= self.epochs:
             raise ValueError(f"TrainConfig.cooldown_epochs (--cooldown-epochs) must be between 0 and epochs ({self.epochs}), got {self.cooldown_epochs}")
 
+        if not self.p_std > 0: raise ValueError(f"TrainConfig.p_std (--p-std) must be > 0, got {self.p_std!r}")
         if self.max_val_clips is not None and not self.max_val_clips > 0:
             raise ValueError(f"TrainConfig.max_val_clips (--max-val-clips) must be > 0 or None, got {self.max_val_clips!r}")
         if self.max_minutes is not None and not self.max_minutes > 0:
@@ -571,6 +572,9 @@ def train_parser(parser=None):
     p.add_argument('--key-normalize', action='store_true', help='move every clip to C major / A minor; samples are moved back to keys drawn from the data\'s')
     p.add_argument('--train-hop', type=int, default=None, help='training windows start every N frames (default: the preset\'s hop); '
                    'validation clips and the saved roll configuration keep the preset\'s')
+    p.add_argument('--p-mean', type=float, default=None, help=f'with --edm or --bernoulli: the mean of log sigma of the training noise levels (default {d.p_mean}; '
+                   'higher puts more of the training where the noise hides the roll)')
+    p.add_argument('--p-std', type=float, default=None, help=f'with --edm or --bernoulli: the standard deviation of log sigma (default {d.p_std})')
     p.add_argument('--self-condition', action='store_true', help='the network also sees its own last estimate of the clean roll (Chen et al. 2022); '
                    'needs --edm or --bernoulli; with --init, a model without it gains it')
     p.add_argument('--init', default=None, help='start from the weights of this trained model (a bundled name or a run folder): fine-tuning')
@@ -584,6 +588,9 @@ def train_from_args(args) -> dict:
     "Run `train` from parsed `pianodiff train` arguments."
     if getattr(args, 'edm', False) and getattr(args, 'bernoulli', False):
         raise ValueError("--edm and --bernoulli are two recipes: pass one (--bernoulli uses the EDM noise levels already)")
+    lognormal = {k: v for k, v in (('p_mean', getattr(args, 'p_mean', None)), ('p_std', getattr(args, 'p_std', None))) if v is not None}
+    if lognormal and not (getattr(args, 'edm', False) or getattr(args, 'bernoulli', False)):   # checked before any data is read
+        raise ValueError(f"--{next(iter(lognormal)).replace('_', '-')} sets the log-normal noise levels of --edm or --bernoulli: pass one of them as well")
     if getattr(args, 'self_condition', False):   # checked before any data is read
         if getattr(args, 'arch', 'unet') == 'scorenet':
             raise ValueError("--arch scorenet is the paper's network: it takes none of --edm, --bernoulli, --beat-frames and --self-condition")
@@ -624,7 +631,7 @@ def train_from_args(args) -> dict:
     cfg = replace(recipe, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup_steps,
                   patience=args.patience, seed=args.seed, cooldown_epochs=getattr(args, 'cooldown_epochs', 0), max_steps_per_epoch=args.max_steps_per_epoch, max_minutes=getattr(args, 'max_minutes', None), max_val_clips=getattr(args, 'max_val_clips', None),
                   augment=not args.no_augment, centered=not args.uncentered, max_shift=recipe.max_shift if getattr(args, 'max_shift', None) is None else args.max_shift,
-                  key_normalize=getattr(args, 'key_normalize', False))
+                  key_normalize=getattr(args, 'key_normalize', False), **lognormal)
     data = {'dataset': 'chorales' if args.data == 'chorales' else polyphonic_name(args.data) if benchmark else dataset_name(args.data),
             'preset': args.preset, 'limit': args.limit}
     return train(args.out, tr, va, SDE_NAMES[args.sde](), unet_cfg, cfg, resume=args.resume, device=args.device,

@@ -523,7 +523,8 @@ def model_card(
              + (', self-conditioned (the network also sees its last estimate of the clean roll)' if u.get('self_condition') else '')
              + f"; SDE {config['sde']['type']} (" + ', '.join(f'{k}={v}' for k, v in config['sde'].items() if k != 'type') + ').', '',
              '## Training', '',
-             f"Weighting {t['weighting']}, noise levels {t['noise']}, batch {t['batch_size']}, learning rate {t['lr']:g}"
+             f"Weighting {t['weighting']}, noise levels {t['noise']}"
+             + (f" (log sigma ~ N({t['p_mean']:g}, {t['p_std']:g}^2))" if t['noise'] == 'lognormal' else '') + f", batch {t['batch_size']}, learning rate {t['lr']:g}"
              + (f", cooldown over the last {t['cooldown_epochs']} epochs" if t.get('cooldown_epochs') else '') + f", EMA decay {t['ema_decay']}, seed {t['seed']}"
              + (f"; the validation loss read {t['max_val_clips']} of the {d.get('val_clips')} validation clips, evenly spaced"
                 if t.get('max_val_clips') and t['max_val_clips'] < (d.get('val_clips') or 0) else '') + '.'
